@@ -1,0 +1,487 @@
+/* filepanel-admin: the command line for accounts and the audit log. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "err.h"
+#include "names.h"
+#include "store.h"
+
+#define ADMIN_DEFAULT_DB "/var/lib/filepanel/filepanel.db"
+
+enum admin_exit { ADMIN_OK = 0, ADMIN_FAILED = 1, ADMIN_USAGE = 2 };
+
+struct admin_opts {
+	const char *db;
+	const char *home, *web, *ftp, *user, *interface;
+	long long limit;
+};
+
+static const char admin_usage_text[] =
+	"usage: filepanel-admin [--db PATH] COMMAND [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  init                          create the database, or bring it up to date\n"
+	"  useradd NAME --home DIR [--web DIR] [--ftp DIR] [--interface new|legacy]\n"
+	"                                add an account; the password is read from\n"
+	"                                standard input (or asked for on a terminal)\n"
+	"  passwd NAME                   set an account's password the same way\n"
+	"  userdel NAME                  delete an account and end its sessions\n"
+	"  users                         list the accounts\n"
+	"  audit [--user NAME] [--limit N]\n"
+	"                                show the audit log, oldest first\n"
+	"\n"
+	"Web defaults to HOME/public_html and FTP to HOME/public_ftp when they exist.\n"
+	"The database is --db, else $FILEPANEL_DB, else " ADMIN_DEFAULT_DB ".\n";
+
+/* Print a message for a person and return the failure exit code. */
+static int admin_fail(const char *what, const char *sentence)
+{
+	if (what != NULL)
+		fprintf(stderr, "filepanel-admin: %s: %s\n", what, sentence);
+	else
+		fprintf(stderr, "filepanel-admin: %s\n", sentence);
+	return ADMIN_FAILED;
+}
+
+/* Print the usage and return the usage exit code. */
+static int admin_usage(const char *problem)
+{
+	if (problem != NULL)
+		fprintf(stderr, "filepanel-admin: %s\n\n", problem);
+	fputs(admin_usage_text, stderr);
+	return ADMIN_USAGE;
+}
+
+/* Read one password line: from a terminal without echo (asked twice), or
+ * the first line of standard input. Returns the length, or -1. */
+static long admin_read_password(char *buf, size_t size)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO);
+	char again[AUTH_PASSWORD_MAX + 2];
+	size_t len;
+
+	if (tty) {
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+		fputs("Password: ", stderr);
+	}
+	if (fgets(buf, (int)size, stdin) == NULL)
+		buf[0] = '\0';
+	if (tty) {
+		fputs("\nPassword again: ", stderr);
+		if (fgets(again, sizeof again, stdin) == NULL)
+			again[0] = '\0';
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fputs("\n", stderr);
+		if (strcmp(buf, again) != 0) {
+			fputs("filepanel-admin: the two passwords differ\n", stderr);
+			return -1;
+		}
+	}
+	len = strcspn(buf, "\n");
+	if (buf[len] != '\n' && len + 1 >= size) {
+		fputs("filepanel-admin: that password is too long (at most 1024 bytes)\n", stderr);
+		return -1;
+	}
+	buf[len] = '\0';
+	if (len > 0 && buf[len - 1] == '\r')
+		buf[--len] = '\0';
+	if (len == 0) {
+		fputs("filepanel-admin: the password is empty\n", stderr);
+		return -1;
+	}
+	return (long)len;
+}
+
+/* Read a password and hash it into out. */
+static int admin_new_hash(char out[AUTH_PWHASH_TEXT])
+{
+	char pw[AUTH_PASSWORD_MAX + 2];
+	long len = admin_read_password(pw, sizeof pw);
+	err_t e;
+
+	if (len < 0)
+		return ADMIN_FAILED;
+	e = auth_password_hash(pw, (size_t)len, out);
+	explicit_bzero(pw, sizeof pw);
+	return e == ERR_OK ? ADMIN_OK : admin_fail("password", err_sentence(e));
+}
+
+/* The absolute, canonical form of a path whose last component need not
+ * exist yet (the database file). */
+static int admin_canonical_db(const char *db, char *out, size_t outsize)
+{
+	char dir_copy[PATH_MAX], base_copy[PATH_MAX], *dir;
+
+	snprintf(dir_copy, sizeof dir_copy, "%s", db);
+	snprintf(base_copy, sizeof base_copy, "%s", db);
+	dir = realpath(dirname(dir_copy), NULL);
+	if (dir == NULL)
+		return -1;
+	snprintf(out, outsize, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, basename(base_copy));
+	free(dir);
+	return 0;
+}
+
+/* Whether the database lies inside any of these roots. */
+static int admin_db_inside(const char *db_abs, const char *const roots[], int n)
+{
+	const char *rel;
+
+	for (int i = 0; i < n; i++) {
+		if (roots[i] != NULL && roots[i][0] != '\0' && names_below(roots[i], db_abs, &rel))
+			return 1;
+	}
+	return 0;
+}
+
+/* Resolve a root given on the command line to its canonical path, or a
+ * default below home when it exists; "" when absent. */
+static int admin_root_path(const char *given, const char *home, const char *dflt,
+			   char out[PATH_MAX], const char *label)
+{
+	struct stat st;
+	char *real;
+
+	out[0] = '\0';
+	if (given == NULL) {
+		if (home == NULL)
+			return ADMIN_OK;
+		snprintf(out, PATH_MAX, "%s/%s", home, dflt);
+		if (lstat(out, &st) != 0 || !S_ISDIR(st.st_mode))
+			out[0] = '\0';
+		return ADMIN_OK;
+	}
+	real = realpath(given, NULL);
+	if (real == NULL || stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		free(real);
+		fprintf(stderr, "filepanel-admin: %s '%s': %s\n", label, given,
+			err_sentence(ERR_ROOT_NOT_DIR));
+		return ADMIN_FAILED;
+	}
+	snprintf(out, PATH_MAX, "%s", real);
+	free(real);
+	return ADMIN_OK;
+}
+
+/* Open the database named by the options. */
+static int admin_open(const struct admin_opts *o, struct store **s)
+{
+	err_t e = store_open(o->db, s);
+
+	if (e != ERR_OK) {
+		fprintf(stderr, "filepanel-admin: %s: %s\n", o->db, err_sentence(e));
+		return ADMIN_FAILED;
+	}
+	return ADMIN_OK;
+}
+
+/* Remember whether some account's roots hold the database. */
+struct admin_db_check {
+	const char *db_abs;
+	const char *owner;
+};
+
+/* store_user_each callback: note an account whose roots hold the database. */
+static void admin_db_check_user(const struct store_user *u, void *ctx)
+{
+	struct admin_db_check *c = ctx;
+	const char *roots[] = {u->home, u->web, u->ftp};
+	static char name[STORE_NAME_MAX];
+
+	if (c->owner == NULL && admin_db_inside(c->db_abs, roots, 3)) {
+		snprintf(name, sizeof name, "%s", u->name);
+		c->owner = name;
+	}
+}
+
+/* init: create the database or bring its schema up to date, and check
+ * that no account's roots hold it. */
+static int admin_init(const struct admin_opts *o, struct store *s, const char *db_abs)
+{
+	struct admin_db_check c = {db_abs, NULL};
+
+	(void)o;
+	store_user_each(s, admin_db_check_user, &c);
+	if (c.owner != NULL) {
+		fprintf(stderr, "filepanel-admin: %s: %s (it is inside the roots of '%s')\n",
+			db_abs, err_sentence(ERR_DB_IN_ROOT), c.owner);
+		return ADMIN_FAILED;
+	}
+	printf("database ready: %s (schema version %d)\n", db_abs, store_schema_version(s));
+	return ADMIN_OK;
+}
+
+/* useradd NAME --home DIR [--web DIR] [--ftp DIR] [--interface I]. */
+static int admin_useradd(const struct admin_opts *o, struct store *s, const char *db_abs,
+			 const char *name)
+{
+	char home[PATH_MAX], web[PATH_MAX], ftp[PATH_MAX], hash[AUTH_PWHASH_TEXT];
+	const char *roots[] = {home, web, ftp};
+	struct store_user existing;
+	err_t e;
+	int rc;
+
+	if (o->home == NULL)
+		return admin_usage("useradd needs --home DIR");
+	e = store_user_check_name(name);
+	if (e != ERR_OK)
+		return admin_fail(name, err_sentence(e));
+	if (store_user_get(s, name, &existing) == ERR_OK)
+		return admin_fail(name, err_sentence(ERR_USER_EXISTS));
+	if (o->interface != NULL && strcmp(o->interface, "new") != 0 &&
+	    strcmp(o->interface, "legacy") != 0)
+		return admin_usage("--interface is 'new' or 'legacy'");
+	rc = admin_root_path(o->home, NULL, NULL, home, "home");
+	if (rc == ADMIN_OK)
+		rc = admin_root_path(o->web, home, "public_html", web, "web");
+	if (rc == ADMIN_OK)
+		rc = admin_root_path(o->ftp, home, "public_ftp", ftp, "ftp");
+	if (rc != ADMIN_OK)
+		return rc;
+	if (admin_db_inside(db_abs, roots, 3)) {
+		fprintf(stderr, "filepanel-admin: %s: %s\n", db_abs, err_sentence(ERR_DB_IN_ROOT));
+		return ADMIN_FAILED;
+	}
+	rc = admin_new_hash(hash);
+	if (rc != ADMIN_OK)
+		return rc;
+	e = store_user_add(s, name, hash, home, web, ftp);
+	if (e == ERR_OK && o->interface != NULL && store_user_get(s, name, &existing) == ERR_OK)
+		e = store_user_set_interface(s, existing.id, o->interface);
+	if (e != ERR_OK)
+		return admin_fail(name, err_sentence(e));
+	printf("added %s: Home %s, Web %s, FTP %s\n", name, home, web[0] ? web : "(none)",
+	       ftp[0] ? ftp : "(none)");
+	return ADMIN_OK;
+}
+
+/* passwd NAME. */
+static int admin_passwd(struct store *s, const char *name)
+{
+	char hash[AUTH_PWHASH_TEXT];
+	struct store_user u;
+	err_t e = store_user_get(s, name, &u);
+	int rc;
+
+	if (e != ERR_OK)
+		return admin_fail(name, err_sentence(e));
+	rc = admin_new_hash(hash);
+	if (rc != ADMIN_OK)
+		return rc;
+	e = store_user_set_password(s, name, hash);
+	if (e != ERR_OK)
+		return admin_fail(name, err_sentence(e));
+	printf("password changed for %s\n", name);
+	return ADMIN_OK;
+}
+
+/* userdel NAME. */
+static int admin_userdel(struct store *s, const char *name)
+{
+	err_t e = store_user_delete(s, name);
+
+	if (e != ERR_OK)
+		return admin_fail(name, err_sentence(e));
+	printf("deleted %s\n", name);
+	return ADMIN_OK;
+}
+
+/* store_user_each callback: one line per account. */
+static void admin_print_user(const struct store_user *u, void *ctx)
+{
+	int *count = ctx;
+
+	printf("%s\t%s\t%s\t%s\t%s\n", u->name, u->interface, u->home, u->web[0] ? u->web : "-",
+	       u->ftp[0] ? u->ftp : "-");
+	(*count)++;
+}
+
+/* users. */
+static int admin_users(struct store *s)
+{
+	int count = 0;
+	err_t e;
+
+	printf("NAME\tINTERFACE\tHOME\tWEB\tFTP\n");
+	e = store_user_each(s, admin_print_user, &count);
+	if (e != ERR_OK)
+		return admin_fail(NULL, err_sentence(e));
+	return ADMIN_OK;
+}
+
+/* Print a field of the audit log on one line: control characters, the
+ * backslash and the tab are escaped so that no value can split a line or a
+ * column; NULL prints as "-". */
+static void admin_print_field(const char *v, int last)
+{
+	const unsigned char *p = (const unsigned char *)v;
+
+	if (v == NULL)
+		fputs("-", stdout);
+	for (; p != NULL && *p != '\0'; p++) {
+		if (*p == '\\')
+			fputs("\\\\", stdout);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\r')
+			fputs("\\r", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+	putchar(last ? '\n' : '\t');
+}
+
+/* store_audit_each callback: one line per row. */
+static void admin_print_audit(const struct store_audit *r, void *ctx)
+{
+	char when[32];
+	time_t t = (time_t)r->time;
+	struct tm tm;
+
+	(void)ctx;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	admin_print_field(when, 0);
+	admin_print_field(r->user, 0);
+	admin_print_field(r->remote_addr, 0);
+	admin_print_field(r->action, 0);
+	admin_print_field(r->root, 0);
+	admin_print_field(r->path, 0);
+	admin_print_field(r->target, 0);
+	admin_print_field(r->outcome, 0);
+	admin_print_field(r->detail, 1);
+}
+
+/* audit [--user NAME] [--limit N]. */
+static int admin_audit(const struct admin_opts *o, struct store *s)
+{
+	err_t e;
+
+	printf("TIME\tUSER\tADDRESS\tACTION\tROOT\tPATH\tTARGET\tOUTCOME\tDETAIL\n");
+	e = store_audit_each(s, o->user, o->limit, admin_print_audit, NULL);
+	if (e != ERR_OK)
+		return admin_fail(NULL, err_sentence(e));
+	return ADMIN_OK;
+}
+
+/* Parse the options that may follow the command. */
+static int admin_parse_options(int argc, char **argv, struct admin_opts *o)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"home", required_argument, NULL, 'h'},
+		{"web", required_argument, NULL, 'w'},
+		{"ftp", required_argument, NULL, 'f'},
+		{"user", required_argument, NULL, 'u'},
+		{"limit", required_argument, NULL, 'l'},
+		{"interface", required_argument, NULL, 'i'},
+		{"help", no_argument, NULL, '?'},
+		{NULL, 0, NULL, 0},
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'h': o->home = optarg; break;
+		case 'w': o->web = optarg; break;
+		case 'f': o->ftp = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'i': o->interface = optarg; break;
+		case 'l':
+			errno = 0;
+			o->limit = strtoll(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg || o->limit < 0)
+				return admin_usage("--limit takes a whole number, 0 or more");
+			break;
+		default:
+			return admin_usage(NULL);
+		}
+	}
+	return ADMIN_OK;
+}
+
+/* Run one command against an open store. */
+static int admin_dispatch(const struct admin_opts *o, struct store *s, const char *db_abs,
+			  const char *cmd, const char *arg)
+{
+	if (strcmp(cmd, "init") == 0)
+		return admin_init(o, s, db_abs);
+	if (strcmp(cmd, "users") == 0)
+		return admin_users(s);
+	if (strcmp(cmd, "audit") == 0)
+		return admin_audit(o, s);
+	if (arg == NULL)
+		return admin_usage(NULL);
+	if (strcmp(cmd, "useradd") == 0)
+		return admin_useradd(o, s, db_abs, arg);
+	if (strcmp(cmd, "passwd") == 0)
+		return admin_passwd(s, arg);
+	return admin_userdel(s, arg);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const commands[] = {"init", "useradd", "passwd", "userdel", "users",
+					       "audit"};
+	struct admin_opts o = {0};
+	char db_abs[PATH_MAX];
+	const char *cmd, *arg = NULL;
+	struct store *s = NULL;
+	int rc, known = 0;
+
+	o.db = getenv("FILEPANEL_DB");
+	if (o.db == NULL || *o.db == '\0')
+		o.db = ADMIN_DEFAULT_DB;
+	/* options before the command, then the command, its name, options */
+	rc = admin_parse_options(argc, argv, &o);
+	if (rc != ADMIN_OK)
+		return rc;
+	if (optind >= argc)
+		return admin_usage("no command given");
+	cmd = argv[optind++];
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		known |= strcmp(cmd, commands[i]) == 0;
+	if (!known)
+		return admin_usage("unknown command");
+	if (optind < argc && argv[optind][0] != '-')
+		arg = argv[optind++];
+	rc = admin_parse_options(argc, argv, &o);
+	if (rc != ADMIN_OK)
+		return rc;
+	if (optind < argc)
+		return admin_usage("too many arguments");
+	if (admin_canonical_db(o.db, db_abs, sizeof db_abs) != 0) {
+		fprintf(stderr, "filepanel-admin: %s: the directory for the database does not exist\n",
+			o.db);
+		return ADMIN_FAILED;
+	}
+	if (auth_init() != ERR_OK)
+		return admin_fail(NULL, "libsodium could not be initialised");
+	rc = admin_open(&o, &s);
+	if (rc == ADMIN_OK)
+		rc = admin_dispatch(&o, s, db_abs, cmd, arg);
+	store_close(s);
+	return rc;
+}
