@@ -1,0 +1,297 @@
+/* files: the directory listing and a link's own page. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "files.h"
+#include "listing.h"
+#include "names.h"
+#include "view.h"
+
+/* The word on a link's badge for its state (NULL when it works). */
+static const char *files_badge(listing_link_state s)
+{
+	switch (s) {
+	case LISTING_LINK_OK: return NULL;
+	case LISTING_LINK_DANGLING: return "missing";
+	case LISTING_LINK_LOOP: return "loop";
+	case LISTING_LINK_OUTSIDE: return "outside your roots";
+	case LISTING_LINK_DENIED: return "no access";
+	}
+	return "missing";
+}
+
+/* A sentence saying what a link's state means. */
+static const char *files_state_sentence(listing_link_state s)
+{
+	switch (s) {
+	case LISTING_LINK_OK:
+		return "The link works: it points to an existing file or directory in your account.";
+	case LISTING_LINK_DANGLING:
+		return "The target does not exist, so the link leads nowhere.";
+	case LISTING_LINK_LOOP:
+		return "The links form a loop, or a chain too long to follow.";
+	case LISTING_LINK_OUTSIDE:
+		return "The target lies outside your Home, Web and FTP directories, so the panel "
+		       "does not follow it.";
+	case LISTING_LINK_DENIED:
+		return "A directory on the way to the target cannot be read by your account.";
+	}
+	return "";
+}
+
+/* The class name of an entry type, used in the markup. */
+static const char *files_type_class(listing_type t)
+{
+	static const char *const names[] = {
+		[LISTING_TYPE_UNKNOWN] = "unknown", [LISTING_TYPE_FILE] = "file",
+		[LISTING_TYPE_DIR] = "dir",         [LISTING_TYPE_LINK] = "link",
+		[LISTING_TYPE_FIFO] = "fifo",       [LISTING_TYPE_SOCKET] = "socket",
+		[LISTING_TYPE_CHAR] = "char",       [LISTING_TYPE_BLOCK] = "block",
+	};
+
+	return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
+}
+
+/* Fill a dictionary with where a link leads. */
+void files_fill_target(struct page_dict *d, const struct listing_entry *e)
+{
+	char parent[NAMES_PATH_MAX];
+	const char *last;
+	const char *badge = files_badge(e->link_state);
+
+	page_set_n(d, "TARGET", e->target != NULL ? e->target : "", e->target_len);
+	page_set(d, "STATE_SENTENCE", files_state_sentence(e->link_state));
+	d = page_add_include(d, "TARGET_VIEW", "shared/target.tpl");
+	page_set_n(d, "TARGET", e->target != NULL ? e->target : "", e->target_len);
+	if (badge != NULL || e->dest_root < 0 || e->dest_rel == NULL) {
+		struct page_dict *bad = page_add_section(d, "TARGET_BAD");
+
+		page_set(bad, "BADGE", badge != NULL ? badge : "missing");
+		return;
+	}
+	d = page_add_section(d, "TARGET_OK");
+	page_set(d, "DEST_ROOT", fs_root_name((fs_root_id)e->dest_root));
+	page_set(d, "DEST_LABEL", fs_root_label((fs_root_id)e->dest_root));
+	if (e->dest_type == LISTING_TYPE_DIR ||
+	    names_rel_split(e->dest_rel, parent, sizeof parent, &last) != ERR_OK) {
+		page_set(d, "DEST_PATH", e->dest_rel);
+		page_set(d, "DEST_HIGHLIGHT", "");
+	} else {
+		page_set(d, "DEST_PATH", parent);
+		page_set(d, "DEST_HIGHLIGHT", last);
+	}
+}
+
+/* Fill the Current Directory: the root's real path, then each component of
+ * the path, each with the path to list it. */
+void files_fill_location(struct page_dict *d, const struct req *r, int root, const char *path)
+{
+	char prefix[NAMES_PATH_MAX], full[2 * NAMES_PATH_MAX];
+	const char *p = path;
+	struct page_dict *crumb;
+
+	page_set_global(d, "CUR_ROOT", fs_root_name((fs_root_id)root));
+	page_set_global(d, "CUR_ROOT_LABEL", fs_root_label((fs_root_id)root));
+	page_set_global(d, "CUR_PATH", path);
+	snprintf(full, sizeof full, "%s%s%s", r->roots.root[root].abs, *path ? "/" : "", path);
+	page_set_global(d, "CUR_DIR", full);
+	d = page_add_include(d, "LOCATION", "shared/location.tpl");
+	crumb = page_add_section(d, "CRUMB");
+	page_set(crumb, "CRUMB_LABEL", r->roots.root[root].abs);
+	page_set(crumb, "CRUMB_PATH", "");
+	while (*p != '\0') {
+		size_t len = strcspn(p, "/");
+
+		snprintf(prefix, sizeof prefix, "%.*s", (int)(p + len - path), path);
+		crumb = page_add_section(d, "CRUMB");
+		page_show(crumb, "CRUMB_SEP");
+		page_set_n(crumb, "CRUMB_LABEL", p, len);
+		page_set(crumb, "CRUMB_PATH", prefix);
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+}
+
+/* Fill one row of the listing. */
+static void files_fill_row(struct page_dict *row, const struct req *r,
+			   const struct listing_entry *e, const char *path, const char *highlight)
+{
+	char rel[NAMES_PATH_MAX], text[64];
+	bool legacy = strcmp(r->user.interface, "legacy") == 0;
+
+	page_set_n(row, "NAME", e->name, e->name_len);
+	page_set(row, "TYPE", files_type_class(e->type));
+	if (names_rel_child(path, e->name, rel, sizeof rel) == ERR_OK)
+		page_set(row, "ENTRY_PATH", rel);
+	if (highlight != NULL && strcmp(highlight, e->name) == 0)
+		page_show(row, "HIGHLIGHT");
+	if (e->type == LISTING_TYPE_DIR)
+		page_show(row, "IS_DIR");
+	else if (e->type == LISTING_TYPE_LINK)
+		page_show(row, legacy ? "IS_LINK_LEGACY" : "IS_LINK_NEW");
+	else
+		page_show(row, "IS_OTHER");
+	if (!legacy) {
+		struct page_dict *cell = page_add_section(row, "ACTION_CELL");
+
+		if (e->type == LISTING_TYPE_LINK)
+			page_show(cell, "ACTION_MENU");
+	}
+	if (e->type == LISTING_TYPE_LINK) {
+		files_fill_target(page_add_section(row, "LINK_TARGET"), e);
+		return;
+	}
+	row = page_add_section(row, "DETAILS");
+	listing_size_string(e->size, text, sizeof text);
+	page_set(row, "SIZE", text);
+	listing_mode_string(e->mode, text);
+	page_set(row, "PERMS", text);
+	listing_date_string(e->mtime, text, sizeof text);
+	page_set(row, "DATE", text);
+}
+
+/* Fill the sortable column headers: each links to its own sort, reversing
+ * the order when it is the current one. */
+static void files_fill_sort(struct page_dict *d, listing_sort_key key, bool desc)
+{
+	static const char *const headers[] = {"SORT_NAME", "SORT_SIZE", "SORT_DATE"};
+
+	page_set(d, "SORT", listing_sort_key_name(key));
+	page_set(d, "ORDER", desc ? "desc" : "asc");
+	for (int k = LISTING_SORT_NAME; k <= LISTING_SORT_DATE; k++) {
+		struct page_dict *h = page_add_section(d, headers[k]);
+
+		page_set(h, "KEY", listing_sort_key_name((listing_sort_key)k));
+		page_set(h, "NEXT_ORDER", (int)key == k && !desc ? "desc" : "asc");
+		if ((int)key == k)
+			page_set(h, "ARIA_SORT", desc ? "descending" : "ascending");
+		else
+			page_set(h, "ARIA_SORT", "none");
+	}
+}
+
+/* The message shown after a change, from the redirect's fields. */
+static void files_fill_done(struct page_dict *d, struct req *r)
+{
+	err_t e = ERR_OK;
+	const char *done = req_field(r, "done", NULL, &e);
+	const char *name = req_field(r, "name", NULL, &e);
+	struct page_dict *m;
+
+	if (done == NULL || name == NULL)
+		return;
+	if (strcmp(done, "created") == 0) {
+		m = page_add_section(d, "DONE_CREATED");
+	} else if (strcmp(done, "deleted") == 0) {
+		m = page_add_section(d, "DONE_DELETED");
+	} else {
+		return;
+	}
+	page_set(m, "DONE_NAME", name);
+}
+
+/* GET /files: the listing of (root, path). */
+void files_list(struct req *r)
+{
+	char path[NAMES_PATH_MAX];
+	int root;
+	err_t e = req_location(r, &root, path, sizeof path);
+	err_t fe = ERR_OK;
+	const char *sort = req_field(r, "sort", NULL, &fe);
+	const char *order = req_field(r, "order", NULL, &fe);
+	const char *highlight = req_field(r, "highlight", NULL, &fe);
+	listing_sort_key key = listing_sort_key_parse(sort);
+	bool desc = order != NULL && strcmp(order, "desc") == 0;
+	struct fs_listing l;
+	struct page_dict *d;
+	int status = 200;
+
+	if (e == ERR_OK)
+		e = fe;
+	if (e == ERR_OK)
+		e = req_open_roots(r);
+	if (e == ERR_OK && r->roots.root[root].fd < 0)
+		e = ERR_ROOT_UNKNOWN;
+	if (e != ERR_OK) {
+		view_error(r, e);
+		return;
+	}
+	e = fs_list(&r->roots, root, path, &l);
+	if (e != ERR_OK && e != ERR_DENIED) {
+		view_error(r, e);
+		return;
+	}
+	d = view_begin(r, "files");
+	if (strcmp(r->user.interface, "legacy") != 0)
+		page_show(d, "ACTIONS_HEAD");
+	files_fill_location(d, r, root, path);
+	files_fill_sort(d, key, desc);
+	files_fill_done(d, r);
+	if (*path != '\0') {
+		char parent[NAMES_PATH_MAX];
+		const char *last;
+
+		names_rel_split(path, parent, sizeof parent, &last);
+		page_set(page_add_section(d, "UP"), "UP_PATH", parent);
+	}
+	if (e == ERR_DENIED) {
+		page_show(d, "DENIED");
+		status = 403;
+	} else {
+		fs_listing_stat_all(&r->roots, &l);
+		listing_sort(l.entries, l.count, key, desc);
+		for (size_t i = 0; i < l.count; i++)
+			files_fill_row(page_add_section(d, "ROW"), r, &l.entries[i], path, highlight);
+		page_show(d, l.count == 0 ? "EMPTY" : "HAS_ROWS");
+		page_set_int(d, "COUNT", (long long)l.count);
+		fs_listing_free(&l);
+	}
+	view_finish(r, status, fs_root_label((fs_root_id)root));
+}
+
+/* Read the location and name of one entry and stat it. */
+err_t files_entry(struct req *r, int *root, char *path, size_t size, struct listing_entry *e)
+{
+	err_t err = req_location(r, root, path, size);
+	size_t len = 0;
+	const char *name = req_field(r, "name", &len, &err);
+
+	memset(e, 0, sizeof *e);
+	if (err != ERR_OK)
+		return err;
+	if (name == NULL)
+		return ERR_NAME_EMPTY;
+	err = names_check_entry_name(name, len);
+	if (err == ERR_OK)
+		err = req_open_roots(r);
+	if (err == ERR_OK)
+		err = fs_entry_get(&r->roots, *root, path, name, e);
+	return err;
+}
+
+/* GET /link: a link's own page, with Delete in its toolbar. */
+void files_link(struct req *r)
+{
+	char path[NAMES_PATH_MAX];
+	struct listing_entry e;
+	struct page_dict *d;
+	int root;
+	err_t err = files_entry(r, &root, path, sizeof path, &e);
+
+	if (err != ERR_OK) {
+		view_error(r, err);
+		return;
+	}
+	d = view_begin(r, "link");
+	files_fill_location(d, r, root, path);
+	page_set(d, "NAME", e.name);
+	if (e.type == LISTING_TYPE_LINK)
+		files_fill_target(page_add_section(d, "IS_LINK"), &e);
+	else
+		page_show(d, "NOT_LINK");
+	fs_entry_free(&e);
+	view_finish(r, 200, "Symbolic Link");
+}

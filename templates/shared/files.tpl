@@ -1,0 +1,34 @@
+{{%AUTOESCAPE context="HTML"}}
+{{>LOCATION}}
+<div class="toolbar" role="toolbar" aria-label="Files toolbar">
+{{#UP}}<a class="button" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{UP_PATH:u}}">Up One Level</a>{{/UP}}
+<a class="button primary" href="{{BASE_URL}}/create?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}">Create Link</a>
+</div>
+{{#DONE_CREATED}}<p class="message" role="status">The symbolic link “{{DONE_NAME}}” was created.</p>{{/DONE_CREATED}}
+{{#DONE_DELETED}}<p class="message" role="status">The symbolic link “{{DONE_NAME}}” was deleted. The file or directory it pointed to was not touched.</p>{{/DONE_DELETED}}
+{{#DENIED}}<p class="error" role="alert">Your account may not read this directory.</p>{{/DENIED}}
+{{#EMPTY}}<p class="empty">This directory is empty.</p>{{/EMPTY}}
+{{#HAS_ROWS}}
+<table class="listing">
+<caption class="visually-hidden">Contents of {{CUR_DIR}}, {{COUNT}} entries</caption>
+<thead>
+<tr>
+{{#SORT_NAME}}<th scope="col" class="name" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}">Name</a></th>{{/SORT_NAME}}
+{{#SORT_SIZE}}<th scope="col" class="size" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}">Size</a></th>{{/SORT_SIZE}}
+<th scope="col" class="perms">Permissions</th>
+{{#SORT_DATE}}<th scope="col" class="date" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}">Date</a></th>{{/SORT_DATE}}
+{{#ACTIONS_HEAD}}<th scope="col" class="action">Action</th>{{/ACTIONS_HEAD}}
+</tr>
+</thead>
+<tbody>
+{{#ROW}}
+<tr class="entry {{TYPE}}{{#HIGHLIGHT}} highlight{{/HIGHLIGHT}}" data-name="{{NAME}}">
+<td class="name">{{#IS_DIR}}<a class="dir" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{ENTRY_PATH:u}}">{{NAME}}</a>{{/IS_DIR}}{{#IS_OTHER}}<span class="plain">{{NAME}}</span>{{/IS_OTHER}}{{#IS_LINK_NEW}}<img class="link-arrow" src="{{STATIC_URL}}/link-arrow.svg" alt="symbolic link" width="16" height="16"> <span class="plain">{{NAME}}</span>{{/IS_LINK_NEW}}{{#IS_LINK_LEGACY}}<img class="link-arrow" src="{{STATIC_URL}}/link-arrow.svg" alt="symbolic link" width="16" height="16"> <a href="{{BASE_URL}}/link?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;name={{NAME:u}}">{{NAME}}</a>{{/IS_LINK_LEGACY}}</td>
+{{#LINK_TARGET}}<td class="target" colspan="3">{{>TARGET_VIEW}}</td>{{/LINK_TARGET}}
+{{#DETAILS}}<td class="size">{{SIZE}}</td><td class="perms"><code>{{PERMS}}</code></td><td class="date">{{DATE}}</td>{{/DETAILS}}
+{{#ACTION_CELL}}<td class="action">{{#ACTION_MENU}}<details class="action-menu"><summary>Action</summary><ul><li><a href="{{BASE_URL}}/delete?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;name={{NAME:u}}">Delete</a></li></ul></details>{{/ACTION_MENU}}</td>{{/ACTION_CELL}}
+</tr>
+{{/ROW}}
+</tbody>
+</table>
+{{/HAS_ROWS}}
