@@ -74,6 +74,15 @@ static const bool page_needs_login[PAGE__MAX] = {
 	[PAGE_INTERFACE] = true,
 };
 
+/* The audit action of a page that changes something, written (refused)
+ * when its request fails the checks before the handler runs. */
+static const char *const page_audit_action[PAGE__MAX] = {
+	[PAGE_LOGOUT] = "logout",
+	[PAGE_CREATE] = "link_create",
+	[PAGE_DELETE] = "link_delete",
+	[PAGE_INTERFACE] = "interface",
+};
+
 static void (*const page_handlers[PAGE__MAX])(struct req *) = {
 	[PAGE_HOME] = login_home,
 	[PAGE_LOGIN] = login_page,
@@ -113,6 +122,24 @@ static void app_to_login(struct req *r)
 	view_redirect(r, view_url(url, sizeof url, "/login", "next", next, NULL));
 }
 
+/* Refuse a POST that failed a check, with its audit row when the page
+ * changes something. */
+static void app_refuse_post(struct req *r, enum page p, err_t e)
+{
+	if (page_audit_action[p] != NULL) {
+		struct store_audit row = {0};
+
+		row.time = r->now;
+		row.user = r->logged_in ? r->user.name : NULL;
+		row.remote_addr = r->remote_addr;
+		row.action = page_audit_action[p];
+		row.outcome = "refused";
+		row.detail = err_code(e);
+		store_audit_add(r->store, &row);
+	}
+	view_error(r, e);
+}
+
 /* Run every check a request passes, then its handler. */
 static void app_dispatch(struct req *r, err_t begun)
 {
@@ -135,25 +162,16 @@ static void app_dispatch(struct req *r, err_t begun)
 	r->out.head_only = r->method == METHOD_HEAD;
 	req_load_session(r);
 	if (r->method == METHOD_POST) {
-		if (!req_same_origin(r)) {
-			view_error(r, ERR_CSRF);
-			return;
-		}
-		e = req_read_body(r);
+		e = req_same_origin(r) ? req_read_body(r) : ERR_CSRF;
+		if (e == ERR_OK && page_needs_login[p] && !req_csrf_ok(r))
+			e = ERR_CSRF;
 		if (e != ERR_OK) {
-			view_error(r, e);
+			app_refuse_post(r, p, e);
 			return;
 		}
 	}
 	if (page_needs_login[p] && !r->logged_in) {
-		if (r->method == METHOD_POST)
-			view_error(r, ERR_CSRF);
-		else
-			app_to_login(r);
-		return;
-	}
-	if (r->method == METHOD_POST && page_needs_login[p] && !req_csrf_ok(r)) {
-		view_error(r, ERR_CSRF);
+		app_to_login(r);
 		return;
 	}
 	page_handlers[p](r);

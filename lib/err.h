@@ -3,6 +3,10 @@
 #ifndef FILEPANEL_ERR_H
 #define FILEPANEL_ERR_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
 	ERR_OK = 0,
 	/* system */
@@ -66,5 +70,9 @@ const char *err_code(err_t e);
 /* Map an errno from a filesystem call to the closest err_t. Escapes
  * (EXDEV, ELOOP from a refused link) map to ERR_NOT_FOUND. */
 err_t err_from_errno(int errnum);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

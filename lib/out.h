@@ -12,6 +12,10 @@
 
 #include "err.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct out {
 	FCGX_Stream *fcgi;   /* where the response goes, or NULL */
 	FILE *file;          /* ... or here */
@@ -47,5 +51,9 @@ void out_puts(struct out *o, const char *s);
 
 /* The reason phrase for a status ("Not Found"). */
 const char *out_reason(int status);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

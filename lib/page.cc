@@ -15,12 +15,8 @@
 #include <ctemplate/template_emitter.h>
 #include <fcgiapp.h>
 
-/* err.h and out.h declare C functions without extern "C" of their own;
- * page.h includes them outside its block, so give them C linkage here. */
-extern "C" {
 #include "err.h"
 #include "out.h"
-}
 #include "page.h"
 
 /* Blank lines, and lines holding only tags (the AUTOESCAPE pragma, section

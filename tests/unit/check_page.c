@@ -262,23 +262,24 @@ START_TEST(test_globals)
 	struct page_dict *row, *inc;
 
 	page_t_template("glob_main.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
-					 "top {{G}}\n"
+					 "top {{G}} {{H}}\n"
 					 "{{#ROW}}\n"
 					 "row {{G}}\n"
 					 "{{/ROW}}\n"
 					 "{{>INC}}\n");
 	page_t_template("glob_inc.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
-					"inc {{G}}\n");
+					"inc {{G}} {{H}}\n");
 	row = page_add_section(d, "ROW");
 	page_set(page_add_section(d, "ROW"), "G", "local");
 	inc = page_add_include(d, "INC", "glob_inc.tpl");
 	ck_assert_ptr_nonnull(inc);
 	page_set_global(row, "G", "<global>");
+	page_set_global(inc, "H", "from-include");
 	page_t_expect("glob_main.tpl", d,
-		      "top &lt;global&gt;\n"
+		      "top &lt;global&gt; from-include\n"
 		      "row &lt;global&gt;\n"
 		      "row local\n"
-		      "inc &lt;global&gt;\n");
+		      "inc &lt;global&gt; from-include\n");
 	page_dict_free(d);
 }
 END_TEST
