@@ -9,6 +9,7 @@
 {{#DENIED}}<p class="error" role="alert">Your account may not read this directory.</p>{{/DENIED}}
 {{#EMPTY}}<p class="empty">This directory is empty.</p>{{/EMPTY}}
 {{#HAS_ROWS}}
+<div class="table-wrap">
 <table class="listing">
 <caption class="visually-hidden">Contents of {{CUR_DIR}}, {{COUNT}} entries</caption>
 <thead>
@@ -31,4 +32,5 @@
 {{/ROW}}
 </tbody>
 </table>
+</div>
 {{/HAS_ROWS}}
