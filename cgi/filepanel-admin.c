@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,32 +123,30 @@ static int admin_new_hash(char out[AUTH_PWHASH_TEXT])
 	return e == ERR_OK ? ADMIN_OK : admin_fail("password", err_sentence(e));
 }
 
-/* The absolute, canonical form of a path whose last component need not
- * exist yet (the database file). */
-static int admin_canonical_db(const char *db, char *out, size_t outsize)
+/* Whether the directory that is to hold the database exists. */
+static bool admin_db_dir_exists(const char *db)
 {
-	char dir_copy[PATH_MAX], base_copy[PATH_MAX], *dir;
+	char copy[PATH_MAX];
+	struct stat st;
 
-	snprintf(dir_copy, sizeof dir_copy, "%s", db);
-	snprintf(base_copy, sizeof base_copy, "%s", db);
-	dir = realpath(dirname(dir_copy), NULL);
-	if (dir == NULL)
-		return -1;
-	snprintf(out, outsize, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, basename(base_copy));
-	free(dir);
-	return 0;
+	snprintf(copy, sizeof copy, "%s", db);
+	return stat(dirname(copy), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Whether the database lies inside any of these roots. */
-static int admin_db_inside(const char *db_abs, const char *const roots[], int n)
+/* Refuse (printing why) when the database lies inside an account's roots. */
+static int admin_db_outside(struct store *s, const char *db)
 {
-	const char *rel;
+	char owner[STORE_NAME_MAX] = "";
+	err_t e = store_db_check(s, db, owner, sizeof owner);
 
-	for (int i = 0; i < n; i++) {
-		if (roots[i] != NULL && roots[i][0] != '\0' && names_below(roots[i], db_abs, &rel))
-			return 1;
-	}
-	return 0;
+	if (e == ERR_OK)
+		return ADMIN_OK;
+	if (e == ERR_DB_IN_ROOT)
+		fprintf(stderr, "filepanel-admin: %s: %s (it is inside the roots of '%s')\n", db,
+			err_sentence(e), owner);
+	else
+		fprintf(stderr, "filepanel-admin: %s: %s\n", db, err_sentence(e));
+	return ADMIN_FAILED;
 }
 
 /* Resolve a root given on the command line to its canonical path, or a
@@ -191,48 +190,20 @@ static int admin_open(const struct admin_opts *o, struct store **s)
 	return ADMIN_OK;
 }
 
-/* Remember whether some account's roots hold the database. */
-struct admin_db_check {
-	const char *db_abs;
-	const char *owner;
-};
-
-/* store_user_each callback: note an account whose roots hold the database. */
-static void admin_db_check_user(const struct store_user *u, void *ctx)
-{
-	struct admin_db_check *c = ctx;
-	const char *roots[] = {u->home, u->web, u->ftp};
-	static char name[STORE_NAME_MAX];
-
-	if (c->owner == NULL && admin_db_inside(c->db_abs, roots, 3)) {
-		snprintf(name, sizeof name, "%s", u->name);
-		c->owner = name;
-	}
-}
-
 /* init: create the database or bring its schema up to date, and check
  * that no account's roots hold it. */
-static int admin_init(const struct admin_opts *o, struct store *s, const char *db_abs)
+static int admin_init(const struct admin_opts *o, struct store *s)
 {
-	struct admin_db_check c = {db_abs, NULL};
-
-	(void)o;
-	store_user_each(s, admin_db_check_user, &c);
-	if (c.owner != NULL) {
-		fprintf(stderr, "filepanel-admin: %s: %s (it is inside the roots of '%s')\n",
-			db_abs, err_sentence(ERR_DB_IN_ROOT), c.owner);
+	if (admin_db_outside(s, o->db) != ADMIN_OK)
 		return ADMIN_FAILED;
-	}
-	printf("database ready: %s (schema version %d)\n", db_abs, store_schema_version(s));
+	printf("database ready: %s (schema version %d)\n", o->db, store_schema_version(s));
 	return ADMIN_OK;
 }
 
 /* useradd NAME --home DIR [--web DIR] [--ftp DIR] [--interface I]. */
-static int admin_useradd(const struct admin_opts *o, struct store *s, const char *db_abs,
-			 const char *name)
+static int admin_useradd(const struct admin_opts *o, struct store *s, const char *name)
 {
 	char home[PATH_MAX], web[PATH_MAX], ftp[PATH_MAX], hash[AUTH_PWHASH_TEXT];
-	const char *roots[] = {home, web, ftp};
 	struct store_user existing;
 	err_t e;
 	int rc;
@@ -254,16 +225,25 @@ static int admin_useradd(const struct admin_opts *o, struct store *s, const char
 		rc = admin_root_path(o->ftp, home, "public_ftp", ftp, "ftp");
 	if (rc != ADMIN_OK)
 		return rc;
-	if (admin_db_inside(db_abs, roots, 3)) {
-		fprintf(stderr, "filepanel-admin: %s: %s\n", db_abs, err_sentence(ERR_DB_IN_ROOT));
-		return ADMIN_FAILED;
-	}
 	rc = admin_new_hash(hash);
 	if (rc != ADMIN_OK)
 		return rc;
-	e = store_user_add(s, name, hash, home, web, ftp);
+	/* added, checked and kept in one transaction: never a moment with the
+	 * database inside an account's roots */
+	e = store_begin(s);
+	if (e == ERR_OK)
+		e = store_user_add(s, name, hash, home, web, ftp);
 	if (e == ERR_OK && o->interface != NULL && store_user_get(s, name, &existing) == ERR_OK)
 		e = store_user_set_interface(s, existing.id, o->interface);
+	if (e != ERR_OK) {
+		store_rollback(s);
+		return admin_fail(name, err_sentence(e));
+	}
+	if (admin_db_outside(s, o->db) != ADMIN_OK) {
+		store_rollback(s);
+		return ADMIN_FAILED;
+	}
+	e = store_commit(s);
 	if (e != ERR_OK)
 		return admin_fail(name, err_sentence(e));
 	printf("added %s: Home %s, Web %s, FTP %s\n", name, home, web[0] ? web : "(none)",
@@ -423,11 +403,11 @@ static int admin_parse_options(int argc, char **argv, struct admin_opts *o)
 }
 
 /* Run one command against an open store. */
-static int admin_dispatch(const struct admin_opts *o, struct store *s, const char *db_abs,
-			  const char *cmd, const char *arg)
+static int admin_dispatch(const struct admin_opts *o, struct store *s, const char *cmd,
+			  const char *arg)
 {
 	if (strcmp(cmd, "init") == 0)
-		return admin_init(o, s, db_abs);
+		return admin_init(o, s);
 	if (strcmp(cmd, "users") == 0)
 		return admin_users(s);
 	if (strcmp(cmd, "audit") == 0)
@@ -435,7 +415,7 @@ static int admin_dispatch(const struct admin_opts *o, struct store *s, const cha
 	if (arg == NULL)
 		return admin_usage(NULL);
 	if (strcmp(cmd, "useradd") == 0)
-		return admin_useradd(o, s, db_abs, arg);
+		return admin_useradd(o, s, arg);
 	if (strcmp(cmd, "passwd") == 0)
 		return admin_passwd(s, arg);
 	return admin_userdel(s, arg);
@@ -446,7 +426,6 @@ int main(int argc, char **argv)
 	static const char *const commands[] = {"init", "useradd", "passwd", "userdel", "users",
 					       "audit"};
 	struct admin_opts o = {0};
-	char db_abs[PATH_MAX];
 	const char *cmd, *arg = NULL;
 	struct store *s = NULL;
 	int rc, known = 0;
@@ -472,7 +451,7 @@ int main(int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return admin_usage("too many arguments");
-	if (admin_canonical_db(o.db, db_abs, sizeof db_abs) != 0) {
+	if (!admin_db_dir_exists(o.db)) {
 		fprintf(stderr, "filepanel-admin: %s: the directory for the database does not exist\n",
 			o.db);
 		return ADMIN_FAILED;
@@ -481,7 +460,7 @@ int main(int argc, char **argv)
 		return admin_fail(NULL, "libsodium could not be initialised");
 	rc = admin_open(&o, &s);
 	if (rc == ADMIN_OK)
-		rc = admin_dispatch(&o, s, db_abs, cmd, arg);
+		rc = admin_dispatch(&o, s, cmd, arg);
 	store_close(s);
 	return rc;
 }

@@ -258,6 +258,7 @@ static int app_drop_root(void)
 /* Start: drop root, open the database and the templates. */
 static int app_start(struct config *cfg, struct store **store)
 {
+	char owner[STORE_NAME_MAX] = "";
 	err_t e;
 
 	app_configure(cfg);
@@ -272,8 +273,11 @@ static int app_start(struct config *cfg, struct store **store)
 		return -1;
 	}
 	e = store_open(cfg->db_path, store);
+	if (e == ERR_OK)
+		e = store_db_check(*store, cfg->db_path, owner, sizeof owner);
 	if (e != ERR_OK) {
-		fprintf(stderr, "filepanel: %s: %s\n", cfg->db_path, err_sentence(e));
+		fprintf(stderr, "filepanel: %s: %s%s%s\n", cfg->db_path, err_sentence(e),
+			*owner ? " Inside the roots of " : "", owner);
 		return -1;
 	}
 	return 0;

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "names.h"
 #include "store.h"
 
 #define STORE_BUSY_TIMEOUT_MS 5000
@@ -775,4 +779,55 @@ err_t store_login_failure_clear(struct store *s, const char *user)
 {
 	return store_do(s, STORE_STMT_FAILURE_CLEAR, STORE_ARGS(STORE_TEXT(user)),
 			NULL, NULL, NULL);
+}
+
+/* What store_db_check walks the accounts with. */
+struct store_db_walk {
+	char db_abs[STORE_PATH_MAX];
+	char *owner;
+	size_t owner_size;
+	bool inside;
+};
+
+/* store_user_each callback: note the first account whose roots hold the
+ * database. */
+static void store_db_walk_user(const struct store_user *u, void *ctx)
+{
+	struct store_db_walk *w = ctx;
+	const char *roots[] = {u->home, u->web, u->ftp};
+	const char *rel;
+
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0] && !w->inside; i++) {
+		if (roots[i][0] == '/' && names_below(roots[i], w->db_abs, &rel)) {
+			w->inside = true;
+			snprintf(w->owner, w->owner_size, "%s", u->name);
+		}
+	}
+}
+
+/* Whether the database file at db_path lies inside any account's roots. */
+err_t store_db_check(struct store *s, const char *db_path, char *owner, size_t owner_size)
+{
+	struct store_db_walk *w = calloc(1, sizeof *w);
+	char *dir_copy = strdup(db_path), *base_copy = strdup(db_path), *dir = NULL;
+	err_t e = ERR_NOMEM;
+
+	if (w != NULL && dir_copy != NULL && base_copy != NULL)
+		dir = realpath(dirname(dir_copy), NULL);
+	if (dir != NULL) {
+		snprintf(w->db_abs, sizeof w->db_abs, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir,
+			 basename(base_copy));
+		w->owner = owner;
+		w->owner_size = owner_size;
+		e = store_user_each(s, store_db_walk_user, w);
+		if (e == ERR_OK && w->inside)
+			e = ERR_DB_IN_ROOT;
+	} else if (w != NULL && dir_copy != NULL && base_copy != NULL) {
+		e = ERR_NOT_FOUND;
+	}
+	free(dir);
+	free(dir_copy);
+	free(base_copy);
+	free(w);
+	return e;
 }

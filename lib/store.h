@@ -110,4 +110,10 @@ err_t store_login_failure_count(struct store *s, const char *user, const char *r
 /* Forget the failures of a user name (after a successful login). */
 err_t store_login_failure_clear(struct store *s, const char *user);
 
+/* Whether the database file at db_path (made canonical here) lies inside
+ * any account's Home, Web or FTP: ERR_DB_IN_ROOT, with the first such
+ * account's name written to owner; ERR_NOT_FOUND when its directory does
+ * not exist. */
+err_t store_db_check(struct store *s, const char *db_path, char *owner, size_t owner_size);
+
 #endif
