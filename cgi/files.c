@@ -2,12 +2,15 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "files.h"
 #include "listing.h"
 #include "names.h"
 #include "view.h"
+
+#define FILES_PER_PAGE 1000
 
 /* The word on a link's badge for its state (NULL when it works). */
 static const char *files_badge(listing_link_state s)
@@ -159,8 +162,8 @@ static void files_fill_sort(struct page_dict *d, listing_sort_key key, bool desc
 {
 	static const char *const headers[] = {"SORT_NAME", "SORT_SIZE", "SORT_DATE"};
 
-	page_set(d, "SORT", listing_sort_key_name(key));
-	page_set(d, "ORDER", desc ? "desc" : "asc");
+	page_set_global(d, "SORT", listing_sort_key_name(key));
+	page_set_global(d, "ORDER", desc ? "desc" : "asc");
 	for (int k = LISTING_SORT_NAME; k <= LISTING_SORT_DATE; k++) {
 		struct page_dict *h = page_add_section(d, headers[k]);
 
@@ -193,33 +196,139 @@ static void files_fill_done(struct page_dict *d, struct req *r)
 	page_set(m, "DONE_NAME", name);
 }
 
+/* How a listing is shown: sort, order, filter and page, from the query. */
+struct files_view {
+	listing_sort_key key;
+	bool desc;
+	const char *filter;     /* NULL or a substring of names to keep */
+	const char *highlight;  /* a name to mark */
+	size_t page;            /* 0: the page holding highlight, else the first */
+};
+
+/* Read the view fields of the query; ERR_HTTP_DUPLICATE or a bad page. */
+static err_t files_view_read(struct req *r, struct files_view *v)
+{
+	err_t e = ERR_OK;
+	const char *order = req_field(r, "order", NULL, &e);
+	const char *page = req_field(r, "page", NULL, &e);
+	char *end = NULL;
+
+	v->key = listing_sort_key_parse(req_field(r, "sort", NULL, &e));
+	v->desc = order != NULL && strcmp(order, "desc") == 0;
+	v->filter = req_field(r, "filter", NULL, &e);
+	if (v->filter != NULL && *v->filter == '\0')
+		v->filter = NULL;
+	v->highlight = req_field(r, "highlight", NULL, &e);
+	v->page = 0;
+	if (page != NULL && *page != '\0') {
+		unsigned long long n = strtoull(page, &end, 10);
+
+		if (*end != '\0' || n == 0 || n > 1000000000ULL)
+			return ERR_HTTP_MALFORMED;
+		v->page = (size_t)n;
+	}
+	return e;
+}
+
+/* Keep only the entries whose name contains the filter (ignoring ASCII
+ * case). */
+static void files_apply_filter(struct fs_listing *l, const char *filter)
+{
+	size_t kept = 0;
+
+	if (filter == NULL)
+		return;
+	for (size_t i = 0; i < l->count; i++) {
+		if (strcasestr(l->entries[i].name, filter) != NULL)
+			l->entries[kept++] = l->entries[i];
+	}
+	l->count = kept;
+}
+
+/* Sort the listing and work out the page to show. Sorting by name needs
+ * only names and types, so then only the rows shown are stat-ed; sorting by
+ * size or date stats everything first. */
+static struct listing_page files_arrange(struct req *r, struct fs_listing *l,
+					 const struct files_view *v)
+{
+	size_t page = v->page;
+	struct listing_page pg;
+
+	if (v->key != LISTING_SORT_NAME)
+		fs_listing_stat_all(&r->roots, l);
+	listing_sort(l->entries, l->count, v->key, v->desc);
+	for (size_t i = 0; page == 0 && v->highlight != NULL && i < l->count; i++) {
+		if (strcmp(l->entries[i].name, v->highlight) == 0)
+			page = i / FILES_PER_PAGE + 1;
+	}
+	pg = listing_paginate(l->count, page == 0 ? 1 : page, FILES_PER_PAGE);
+	for (size_t i = pg.first; i < pg.first + pg.count; i++)
+		fs_listing_stat(&r->roots, l, i);
+	return pg;
+}
+
+/* Fill the page chooser: Previous, Next and the numbers around the page. */
+static void files_fill_pager(struct page_dict *d, const struct listing_page *pg)
+{
+	struct page_dict *pager;
+	size_t from, to;
+
+	if (pg->pages <= 1)
+		return;
+	pager = page_add_section(d, "PAGER");
+	page_set_int(pager, "PAGE", (long long)pg->page);
+	page_set_int(pager, "PAGES", (long long)pg->pages);
+	if (pg->page > 1)
+		page_set_int(page_add_section(pager, "PREV"), "TO", (long long)pg->page - 1);
+	if (pg->page < pg->pages)
+		page_set_int(page_add_section(pager, "NEXT"), "TO", (long long)pg->page + 1);
+	from = pg->page > 5 ? pg->page - 5 : 1;
+	to = pg->page + 5 < pg->pages ? pg->page + 5 : pg->pages;
+	for (size_t p = from; p <= to; p++) {
+		struct page_dict *num = page_add_section(pager, "NUMBER");
+
+		page_set_int(num, "TO", (long long)p);
+		page_show(num, p == pg->page ? "IS_CURRENT" : "NOT_CURRENT");
+	}
+}
+
+/* Fill the rows of the page shown. */
+static void files_fill_rows(struct page_dict *d, const struct req *r, struct fs_listing *l,
+			    const struct listing_page *pg, const struct files_view *v,
+			    const char *path)
+{
+	for (size_t i = pg->first; i < pg->first + pg->count; i++)
+		files_fill_row(page_add_section(d, "ROW"), r, &l->entries[i], path, v->highlight);
+	if (l->count == 0)
+		page_show(d, v->filter != NULL ? "NO_MATCH" : "EMPTY");
+	else
+		page_show(d, "HAS_ROWS");
+	page_set_int(d, "COUNT", (long long)l->count);
+	page_set_int(d, "FIRST", (long long)(pg->first + (pg->count > 0)));
+	page_set_int(d, "LAST", (long long)(pg->first + pg->count));
+	files_fill_pager(d, pg);
+}
+
 /* GET /files: the listing of (root, path). */
 void files_list(struct req *r)
 {
 	char path[NAMES_PATH_MAX];
 	int root;
+	struct files_view v = {0};
 	err_t e = req_location(r, &root, path, sizeof path);
-	err_t fe = ERR_OK;
-	const char *sort = req_field(r, "sort", NULL, &fe);
-	const char *order = req_field(r, "order", NULL, &fe);
-	const char *highlight = req_field(r, "highlight", NULL, &fe);
-	listing_sort_key key = listing_sort_key_parse(sort);
-	bool desc = order != NULL && strcmp(order, "desc") == 0;
 	struct fs_listing l;
+	struct listing_page pg;
 	struct page_dict *d;
 	int status = 200;
 
 	if (e == ERR_OK)
-		e = fe;
+		e = files_view_read(r, &v);
 	if (e == ERR_OK)
 		e = req_open_roots(r);
 	if (e == ERR_OK && r->roots.root[root].fd < 0)
 		e = ERR_ROOT_UNKNOWN;
-	if (e != ERR_OK) {
-		view_error(r, e);
-		return;
-	}
-	e = fs_list(&r->roots, root, path, &l);
+	if (e == ERR_OK)
+		e = fs_list(&r->roots, root, path, &l);
 	if (e != ERR_OK && e != ERR_DENIED) {
 		view_error(r, e);
 		return;
@@ -228,7 +337,8 @@ void files_list(struct req *r)
 	if (strcmp(r->user.interface, "legacy") != 0)
 		page_show(d, "ACTIONS_HEAD");
 	files_fill_location(d, r, root, path);
-	files_fill_sort(d, key, desc);
+	files_fill_sort(d, v.key, v.desc);
+	page_set_global(d, "FILTER", v.filter != NULL ? v.filter : "");
 	files_fill_done(d, r);
 	if (*path != '\0') {
 		char parent[NAMES_PATH_MAX];
@@ -241,12 +351,9 @@ void files_list(struct req *r)
 		page_show(d, "DENIED");
 		status = 403;
 	} else {
-		fs_listing_stat_all(&r->roots, &l);
-		listing_sort(l.entries, l.count, key, desc);
-		for (size_t i = 0; i < l.count; i++)
-			files_fill_row(page_add_section(d, "ROW"), r, &l.entries[i], path, highlight);
-		page_show(d, l.count == 0 ? "EMPTY" : "HAS_ROWS");
-		page_set_int(d, "COUNT", (long long)l.count);
+		files_apply_filter(&l, v.filter);
+		pg = files_arrange(r, &l, &v);
+		files_fill_rows(d, r, &l, &pg, &v, path);
 		fs_listing_free(&l);
 	}
 	view_finish(r, status, fs_root_label((fs_root_id)root));
