@@ -204,7 +204,7 @@ static const char *app_setting(const char *name, const char *dflt)
 /* Read the configuration from the environment. */
 static void app_configure(struct config *cfg)
 {
-	static char static_url[1024];
+	static char static_url[1024 + sizeof "/static"];
 	static char base[1024];
 	size_t len;
 

@@ -47,19 +47,26 @@ panel_as_owner() {
 }
 
 # Make (or check) a data directory: DIR owned by the run account, and
-# DIR/run where, when root, only root can replace what it writes (the
-# config, the pid file) while the app can still add its socket and log.
-# Refuses a non-empty directory that is not a filepanel data directory.
+# DIR/run (root's, sticky, writable by the run account's group) where the
+# app cannot replace the files root writes (the config, the pid file) but
+# can add its socket and log. (The account owns DIR, so it could still
+# rename run/ away while one of its processes lives: the config is always
+# rewritten through a fresh file, and the pid file removed, before a start.)
+# A directory that exists must be empty, hold filepanel.db, or hold only
+# run/ (a first run that stopped early): nothing else is taken over.
 panel_data_dir() {
-	local dir=$1
-	if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ ! -e "$dir/filepanel.db" ]; then
-		panel_die "$dir is not empty and holds no filepanel.db; choose another --data"
+	local dir=$1 entries
+	if [ -e "$dir" ] && [ ! -e "$dir/filepanel.db" ]; then
+		[ -d "$dir" ] || panel_die "$dir is not a directory"
+		entries=$(ls -A "$dir") || panel_die "cannot read $dir"
+		[ -z "$entries" ] || [ "$entries" = run ] ||
+			panel_die "$dir is not empty and is no filepanel data directory; choose another --data"
 	fi
 	mkdir -p "$dir/run" || panel_die "cannot create $dir"
 	[ -d "$dir/run" ] && [ ! -L "$dir/run" ] || panel_die "$dir/run is not a directory"
 	if panel_is_root; then
-		chown "$PANEL_ACCOUNT:" "$dir" || return 1
-		chown "root:$PANEL_ACCOUNT" "$dir/run" && chmod 1770 "$dir/run" || return 1
+		chown -h "$PANEL_ACCOUNT:" "$dir" || return 1
+		chown -h "root:$PANEL_ACCOUNT" "$dir/run" && chmod 1770 "$dir/run" || return 1
 	fi
 }
 
@@ -159,7 +166,7 @@ panel_lighttpd_start() {
 
 # The command line of a process, "" when it is gone.
 panel_cmdline() {
-	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null
+	tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline"
 }
 
 # Send a signal to each pid of a "pid<TAB>command line" list whose process
