@@ -51,6 +51,22 @@ static char *canary_snapshot(void)
 		      NULL);
 }
 
+/* Every path of the whole fixture with its type and link target. */
+static char *tree_snapshot(void)
+{
+	return tu_run(tu_fmt("cd '%s' && find . -printf '%%p %%y %%l\\n' | sort", base), NULL);
+}
+
+/* Check that a refused change left the whole tree as it was. */
+static void expect_unchanged(const char *label, char *before)
+{
+	char *after = tree_snapshot();
+
+	ck_assert_msg(strcmp(before, after) == 0, "case '%s' changed the tree", label);
+	free(before);
+	free(after);
+}
+
 /* Build the fixture tree and open the roots. */
 static void fixture_build(void)
 {
@@ -451,8 +467,7 @@ START_TEST(test_create_refused)
 	char target[PATH_MAX];
 	const char *at_sign = strchr(c->target, '@');
 	size_t name_len = c->name_len ? c->name_len : strlen(c->name);
-	char *before = tu_run(tu_fmt("cd '%s' && find . -printf '%%p %%y %%l\\n' | sort", base), NULL);
-	char *after;
+	char *before = tree_snapshot();
 	err_t e;
 
 	if (at_sign != NULL)
@@ -463,10 +478,7 @@ START_TEST(test_create_refused)
 			      strlen(target));
 	ck_assert_msg(e == c->want, "case '%s': got %s, want %s", c->label, err_code(e),
 		      err_code(c->want));
-	after = tu_run(tu_fmt("cd '%s' && find . -printf '%%p %%y %%l\\n' | sort", base), NULL);
-	ck_assert_msg(strcmp(before, after) == 0, "case '%s' changed the tree", c->label);
-	free(before);
-	free(after);
+	expect_unchanged(c->label, before);
 }
 END_TEST
 
@@ -538,16 +550,12 @@ static const struct delete_case delete_cases[] = {
 START_TEST(test_delete_refused)
 {
 	const struct delete_case *c = &delete_cases[_i];
-	char *before = tu_run(tu_fmt("cd '%s' && find . -printf '%%p %%y %%l\\n' | sort", base), NULL);
-	char *after;
+	char *before = tree_snapshot();
 	err_t e = fs_link_delete(&roots, FS_ROOT_HOME, c->dir, c->name, strlen(c->name));
 
 	ck_assert_msg(e == c->want, "case '%s': got %s, want %s", c->label, err_code(e),
 		      err_code(c->want));
-	after = tu_run(tu_fmt("cd '%s' && find . -printf '%%p %%y %%l\\n' | sort", base), NULL);
-	ck_assert_msg(strcmp(before, after) == 0, "case '%s' changed the tree", c->label);
-	free(before);
-	free(after);
+	expect_unchanged(c->label, before);
 }
 END_TEST
 
