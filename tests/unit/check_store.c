@@ -425,6 +425,29 @@ START_TEST(test_user_each)
 END_TEST
 
 /* Deleting a user takes their sessions along and leaves the audit log. */
+START_TEST(test_db_check)
+{
+	char owner[STORE_NAME_MAX] = "";
+
+	/* no account holds the scratch directory the database lies in */
+	ck_assert_int_eq(store_user_add(st, "far", "h", "/srv/far", "", ""), ERR_OK);
+	ck_assert_int_eq(store_db_check(st, db_path, owner, sizeof owner), ERR_OK);
+	ck_assert_str_eq(owner, "");
+	/* an account whose Web root holds it */
+	ck_assert_int_eq(store_user_add(st, "near", "h", "/srv/near", run_dir, ""), ERR_OK);
+	ck_assert_int_eq(store_db_check(st, db_path, owner, sizeof owner), ERR_DB_IN_ROOT);
+	ck_assert_str_eq(owner, "near");
+	/* a relative path is made canonical first */
+	ck_assert_int_eq(chdir(run_dir), 0);
+	ck_assert_int_eq(store_db_check(st, "./x/../x.db", owner, sizeof owner), ERR_NOT_FOUND);
+	ck_assert_int_eq(store_db_check(st, "x.db", owner, sizeof owner), ERR_DB_IN_ROOT);
+	/* a root that is a prefix of the path but not a parent does not count */
+	ck_assert_int_eq(store_user_delete(st, "near"), ERR_OK);
+	ck_assert_int_eq(store_user_add(st, "pre", "h", tu_fmt("%s-other", run_dir), "", ""), ERR_OK);
+	ck_assert_int_eq(store_db_check(st, db_path, owner, sizeof owner), ERR_OK);
+}
+END_TEST
+
 START_TEST(test_user_delete_cascade)
 {
 	int64_t alice = add_user("alice"), bob = add_user("bob"), count;
@@ -1067,6 +1090,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_user_password_interface);
 	tcase_add_test(tc, test_user_too_long);
 	tcase_add_test(tc, test_user_each);
+	tcase_add_test(tc, test_db_check);
 	tcase_add_test(tc, test_user_delete_cascade);
 	tcase_add_test(tc, test_session_create_touch);
 	tcase_add_loop_test(tc, test_session_expiry, 0, N(expiry_cases));
