@@ -1,6 +1,7 @@
 /* links: Create Link, Delete, and the interface switch. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,14 @@ static void links_create_sentence(err_t e, const char *name, char *out, size_t s
 		snprintf(out, size, "%s", err_sentence(e));
 }
 
+/* Whether a refusal is about the Link Filename (else the Source Filename
+ * or the directory). */
+static bool links_name_refused(err_t e)
+{
+	return e == ERR_EXISTS || e == ERR_NAME_EMPTY || e == ERR_NAME_DOT || e == ERR_NAME_SLASH ||
+	       e == ERR_NAME_CONTROL || e == ERR_NAME_TOO_LONG;
+}
+
 /* Show the Create Link form, with what was typed and a refusal if any. */
 static void links_create_form(struct req *r, int root, const char *path, const char *target,
 			      const char *name, err_t refusal)
@@ -57,6 +66,7 @@ static void links_create_form(struct req *r, int root, const char *path, const c
 	if (refusal != ERR_OK) {
 		links_create_sentence(refusal, name != NULL ? name : "", sentence, sizeof sentence);
 		page_show(d, "ERROR");
+		page_show(d, links_name_refused(refusal) ? "NAME_INVALID" : "TARGET_INVALID");
 		page_set(d, "MESSAGE", sentence);
 		status = err_http_status(refusal);
 	}
