@@ -17,12 +17,19 @@ void login_home(struct req *r)
 }
 
 /* Whether next is a panel path safe to land on after login: a local path,
- * never another site ("//host", "/\\host", "http:"). */
+ * never another site ("//host", "/\\host", "http:"). Control characters
+ * and backslashes are refused anywhere: browsers drop tabs and line breaks
+ * from a URL, so "/\t/host" would lead to "//host". */
 static bool login_next_ok(const char *next)
 {
-	return next != NULL && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-	       strpbrk(next, "\r\n\\") == NULL && strncmp(next, "/login", 6) != 0 &&
-	       strncmp(next, "/logout", 7) != 0;
+	if (next == NULL || next[0] != '/' || next[1] == '/' || strncmp(next, "/login", 6) == 0 ||
+	    strncmp(next, "/logout", 7) == 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)next; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			return false;
+	}
+	return true;
 }
 
 /* Show the login form with a message (NULL for none). */

@@ -809,7 +809,7 @@ static void store_db_walk_user(const struct store_user *u, void *ctx)
 err_t store_db_check(struct store *s, const char *db_path, char *owner, size_t owner_size)
 {
 	struct store_db_walk *w = calloc(1, sizeof *w);
-	char *dir_copy = strdup(db_path), *base_copy = strdup(db_path), *dir = NULL;
+	char *dir_copy = strdup(db_path), *base_copy = strdup(db_path), *dir = NULL, *real;
 	err_t e = ERR_NOMEM;
 
 	if (w != NULL && dir_copy != NULL && base_copy != NULL)
@@ -820,6 +820,13 @@ err_t store_db_check(struct store *s, const char *db_path, char *owner, size_t o
 		w->owner = owner;
 		w->owner_size = owner_size;
 		e = store_user_each(s, store_db_walk_user, w);
+		/* a database file that is itself a link: check where it leads too */
+		real = e == ERR_OK && !w->inside ? realpath(db_path, NULL) : NULL;
+		if (real != NULL && strcmp(real, w->db_abs) != 0) {
+			snprintf(w->db_abs, sizeof w->db_abs, "%s", real);
+			e = store_user_each(s, store_db_walk_user, w);
+		}
+		free(real);
 		if (e == ERR_OK && w->inside)
 			e = ERR_DB_IN_ROOT;
 	} else if (w != NULL && dir_copy != NULL && base_copy != NULL) {

@@ -12,6 +12,11 @@
 
 # The system account the app runs as when we are root.
 PANEL_ACCOUNT=${FILEPANEL_ACCOUNT:-filepanel}
+# How many FastCGI processes lighttpd starts: PANEL_MAX_PROCS from the
+# environment (digits only; the security battery raises it), else 2.
+PANEL_MAX_PROCS=${PANEL_MAX_PROCS:-}
+PANEL_MAX_PROCS=${PANEL_MAX_PROCS//[^0-9]/}
+PANEL_MAX_PROCS=${PANEL_MAX_PROCS:-2}
 # The pid of the lighttpd started by panel_lighttpd_start ("" when none).
 PANEL_LIGHTTPD_PID=""
 
@@ -123,7 +128,7 @@ panel_lighttpd_conf() {
 		echo '  fastcgi.server = ("/" => (('
 		echo "    \"socket\" => $(panel_conf_string "$dir/run/filepanel.sock"),"
 		echo "    \"bin-path\" => $(panel_conf_string "$app"),"
-		echo '    "max-procs" => 2,'
+		echo "    \"max-procs\" => $PANEL_MAX_PROCS,"
 		echo '    "check-local" => "disable",'
 		echo '    "fix-root-scriptname" => "enable",'
 		echo '    "bin-environment" => ('
