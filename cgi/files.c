@@ -11,6 +11,7 @@
 #include "view.h"
 
 #define FILES_PER_PAGE 1000
+#define FILES_PER_PAGE_MAX 100000
 
 /* The word on a link's badge for its state (NULL when it works). */
 static const char *files_badge(listing_link_state s)
@@ -57,34 +58,77 @@ static const char *files_type_class(listing_type t)
 	return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
+/* What a link's target shows, worked out once for a dictionary or a row. */
+struct files_target {
+	const char *target;        /* the link's text */
+	size_t target_len;
+	const char *badge;         /* NULL when it leads into a root: then dest_* */
+	const char *dest_root, *dest_label, *dest_path, *dest_highlight;
+	char parent[NAMES_PATH_MAX];
+};
+
+/* Work out what the target of link e shows: a badge, or where it leads
+ * (the directory to list and the name to mark there). */
+static void files_target_make(const struct listing_entry *e, struct files_target *t)
+{
+	const char *last;
+
+	t->target = e->target != NULL ? e->target : "";
+	t->target_len = e->target != NULL ? e->target_len : 0;
+	t->badge = files_badge(e->link_state);
+	if (t->badge == NULL && (e->dest_root < 0 || e->dest_rel == NULL))
+		t->badge = "missing";
+	if (t->badge != NULL)
+		return;
+	t->dest_root = fs_root_name((fs_root_id)e->dest_root);
+	t->dest_label = fs_root_label((fs_root_id)e->dest_root);
+	if (e->dest_type == LISTING_TYPE_DIR ||
+	    names_rel_split(e->dest_rel, t->parent, sizeof t->parent, &last) != ERR_OK) {
+		t->dest_path = e->dest_rel;
+		t->dest_highlight = "";
+	} else {
+		t->dest_path = t->parent;
+		t->dest_highlight = last;
+	}
+}
+
 /* Fill a dictionary with where a link leads. */
 void files_fill_target(struct page_dict *d, const struct listing_entry *e)
 {
-	char parent[NAMES_PATH_MAX];
-	const char *last;
-	const char *badge = files_badge(e->link_state);
+	struct files_target t;
 
-	page_set_n(d, "TARGET", e->target != NULL ? e->target : "", e->target_len);
+	files_target_make(e, &t);
+	page_set_n(d, "TARGET", t.target, t.target_len);
 	page_set(d, "STATE_SENTENCE", files_state_sentence(e->link_state));
 	d = page_add_include(d, "TARGET_VIEW", "shared/target.tpl");
-	page_set_n(d, "TARGET", e->target != NULL ? e->target : "", e->target_len);
-	if (badge != NULL || e->dest_root < 0 || e->dest_rel == NULL) {
-		struct page_dict *bad = page_add_section(d, "TARGET_BAD");
-
-		page_set(bad, "BADGE", badge != NULL ? badge : "missing");
+	page_set_n(d, "TARGET", t.target, t.target_len);
+	if (t.badge != NULL) {
+		page_set(page_add_section(d, "TARGET_BAD"), "BADGE", t.badge);
 		return;
 	}
 	d = page_add_section(d, "TARGET_OK");
-	page_set(d, "DEST_ROOT", fs_root_name((fs_root_id)e->dest_root));
-	page_set(d, "DEST_LABEL", fs_root_label((fs_root_id)e->dest_root));
-	if (e->dest_type == LISTING_TYPE_DIR ||
-	    names_rel_split(e->dest_rel, parent, sizeof parent, &last) != ERR_OK) {
-		page_set(d, "DEST_PATH", e->dest_rel);
-		page_set(d, "DEST_HIGHLIGHT", "");
-	} else {
-		page_set(d, "DEST_PATH", parent);
-		page_set(d, "DEST_HIGHLIGHT", last);
+	page_set(d, "DEST_ROOT", t.dest_root);
+	page_set(d, "DEST_LABEL", t.dest_label);
+	page_set(d, "DEST_PATH", t.dest_path);
+	page_set(d, "DEST_HIGHLIGHT", t.dest_highlight);
+}
+
+/* Fill a listing row with where its link leads (t must outlive the row). */
+static void files_row_target(struct page_row *row, const struct files_target *t)
+{
+	page_row_show(row, "LINK_TARGET");
+	page_row_include(row, "TARGET_VIEW", "shared/target.tpl");
+	page_row_set(row, "TARGET", t->target, t->target_len);
+	if (t->badge != NULL) {
+		page_row_show(row, "TARGET_BAD");
+		page_row_set_str(row, "BADGE", t->badge);
+		return;
 	}
+	page_row_show(row, "TARGET_OK");
+	page_row_set_str(row, "DEST_ROOT", t->dest_root);
+	page_row_set_str(row, "DEST_LABEL", t->dest_label);
+	page_row_set_str(row, "DEST_PATH", t->dest_path);
+	page_row_set_str(row, "DEST_HIGHLIGHT", t->dest_highlight);
 }
 
 /* Fill the Current Directory: the root's real path, then each component of
@@ -118,42 +162,60 @@ void files_fill_location(struct page_dict *d, const struct req *r, int root, con
 	}
 }
 
-/* Fill one row of the listing. */
-static void files_fill_row(struct page_dict *row, const struct req *r,
-			   const struct listing_entry *e, const char *path, const char *highlight)
+/* What the rows of a listing page are filled from, and the buffers a
+ * row's values live in until the next row is filled. */
+struct files_rows {
+	const struct fs_listing *l;
+	size_t first;             /* the index of the first row shown */
+	const char *path;         /* the directory listed */
+	const char *highlight;    /* a name to mark, or NULL */
+	bool legacy;              /* the Legacy interface: no Action column */
+	char rel[NAMES_PATH_MAX];
+	char size[32], perms[11], date[32];
+	struct files_target target;
+};
+
+/* The section showing an entry's name: a directory's link, a link's arrow
+ * (in Legacy, with its own page), or plain text. */
+static const char *files_name_section(listing_type type, bool legacy)
 {
-	char rel[NAMES_PATH_MAX], text[64];
-	bool legacy = strcmp(r->user.interface, "legacy") == 0;
+	if (type == LISTING_TYPE_DIR)
+		return "IS_DIR";
+	if (type == LISTING_TYPE_LINK)
+		return legacy ? "IS_LINK_LEGACY" : "IS_LINK_NEW";
+	return "IS_OTHER";
+}
 
-	page_set_n(row, "NAME", e->name, e->name_len);
-	page_set(row, "TYPE", files_type_class(e->type));
-	if (names_rel_child(path, e->name, rel, sizeof rel) == ERR_OK)
-		page_set(row, "ENTRY_PATH", rel);
-	if (highlight != NULL && strcmp(highlight, e->name) == 0)
-		page_show(row, "HIGHLIGHT");
-	if (e->type == LISTING_TYPE_DIR)
-		page_show(row, "IS_DIR");
-	else if (e->type == LISTING_TYPE_LINK)
-		page_show(row, legacy ? "IS_LINK_LEGACY" : "IS_LINK_NEW");
-	else
-		page_show(row, "IS_OTHER");
-	if (!legacy) {
-		struct page_dict *cell = page_add_section(row, "ACTION_CELL");
+/* Fill row i of the page shown (a page_row_fill). */
+static void files_row_fill(void *ctx, size_t i, struct page_row *row)
+{
+	struct files_rows *rows = ctx;
+	const struct listing_entry *e = &rows->l->entries[rows->first + i];
 
+	page_row_set(row, "NAME", e->name, e->name_len);
+	page_row_set_str(row, "TYPE", files_type_class(e->type));
+	if (names_rel_child(rows->path, e->name, rows->rel, sizeof rows->rel) == ERR_OK)
+		page_row_set_str(row, "ENTRY_PATH", rows->rel);
+	if (rows->highlight != NULL && strcmp(rows->highlight, e->name) == 0)
+		page_row_show(row, "HIGHLIGHT");
+	page_row_show(row, files_name_section(e->type, rows->legacy));
+	if (!rows->legacy) {
+		page_row_show(row, "ACTION_CELL");
 		if (e->type == LISTING_TYPE_LINK)
-			page_show(cell, "ACTION_MENU");
+			page_row_show(row, "ACTION_MENU");
 	}
 	if (e->type == LISTING_TYPE_LINK) {
-		files_fill_target(page_add_section(row, "LINK_TARGET"), e);
+		files_target_make(e, &rows->target);
+		files_row_target(row, &rows->target);
 		return;
 	}
-	row = page_add_section(row, "DETAILS");
-	listing_size_string(e->size, text, sizeof text);
-	page_set(row, "SIZE", text);
-	listing_mode_string(e->mode, text);
-	page_set(row, "PERMS", text);
-	listing_date_string(e->mtime, text, sizeof text);
-	page_set(row, "DATE", text);
+	page_row_show(row, "DETAILS");
+	listing_size_string(e->size, rows->size, sizeof rows->size);
+	page_row_set_str(row, "SIZE", rows->size);
+	listing_mode_string(e->mode, rows->perms);
+	page_row_set_str(row, "PERMS", rows->perms);
+	listing_date_string(e->mtime, rows->date, sizeof rows->date);
+	page_row_set_str(row, "DATE", rows->date);
 }
 
 /* Fill the sortable column headers: each links to its own sort, reversing
@@ -203,7 +265,38 @@ struct files_view {
 	const char *filter;     /* NULL or a substring of names to keep */
 	const char *highlight;  /* a name to mark */
 	size_t page;            /* 0: the page holding highlight, else the first */
+	size_t per_page;        /* rows a page, 0 for all on one page */
+	const char *per_page_text; /* as asked ("" for the default), for links */
 };
+
+/* Parse a positive decimal number up to max; 0 when it is not one. */
+static size_t files_parse_count(const char *s, size_t max)
+{
+	char *end = NULL;
+	unsigned long long n;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	n = strtoull(s, &end, 10);
+	return *end != '\0' || n > max ? 0 : (size_t)n;
+}
+
+/* Read the per_page field: a number of rows (1 to FILES_PER_PAGE_MAX),
+ * "all", or nothing for FILES_PER_PAGE. */
+static err_t files_per_page_read(const char *text, struct files_view *v)
+{
+	v->per_page = FILES_PER_PAGE;
+	v->per_page_text = "";
+	if (text == NULL || *text == '\0')
+		return ERR_OK;
+	v->per_page_text = text;
+	if (strcmp(text, "all") == 0) {
+		v->per_page = 0;
+		return ERR_OK;
+	}
+	v->per_page = files_parse_count(text, FILES_PER_PAGE_MAX);
+	return v->per_page == 0 ? ERR_HTTP_MALFORMED : ERR_OK;
+}
 
 /* Read the view fields of the query; ERR_HTTP_DUPLICATE or a bad page. */
 static err_t files_view_read(struct req *r, struct files_view *v)
@@ -211,7 +304,7 @@ static err_t files_view_read(struct req *r, struct files_view *v)
 	err_t e = ERR_OK;
 	const char *order = req_field(r, "order", NULL, &e);
 	const char *page = req_field(r, "page", NULL, &e);
-	char *end = NULL;
+	const char *per_page = req_field(r, "per_page", NULL, &e);
 
 	v->key = listing_sort_key_parse(req_field(r, "sort", NULL, &e));
 	v->desc = order != NULL && strcmp(order, "desc") == 0;
@@ -221,12 +314,12 @@ static err_t files_view_read(struct req *r, struct files_view *v)
 	v->highlight = req_field(r, "highlight", NULL, &e);
 	v->page = 0;
 	if (page != NULL && *page != '\0') {
-		unsigned long long n = strtoull(page, &end, 10);
-
-		if (*end != '\0' || n == 0 || n > 1000000000ULL)
+		v->page = files_parse_count(page, 1000000000);
+		if (v->page == 0)
 			return ERR_HTTP_MALFORMED;
-		v->page = (size_t)n;
 	}
+	if (files_per_page_read(per_page, v) != ERR_OK)
+		return ERR_HTTP_MALFORMED;
 	return e;
 }
 
@@ -259,9 +352,9 @@ static struct listing_page files_arrange(struct req *r, struct fs_listing *l,
 	listing_sort(l->entries, l->count, v->key, v->desc);
 	for (size_t i = 0; page == 0 && v->highlight != NULL && i < l->count; i++) {
 		if (strcmp(l->entries[i].name, v->highlight) == 0)
-			page = i / FILES_PER_PAGE + 1;
+			page = v->per_page > 0 ? i / v->per_page + 1 : 1;
 	}
-	pg = listing_paginate(l->count, page == 0 ? 1 : page, FILES_PER_PAGE);
+	pg = listing_paginate(l->count, page == 0 ? 1 : page, v->per_page);
 	for (size_t i = pg.first; i < pg.first + pg.count; i++)
 		fs_listing_stat(&r->roots, l, i);
 	return pg;
@@ -292,21 +385,42 @@ static void files_fill_pager(struct page_dict *d, const struct listing_page *pg)
 	}
 }
 
-/* Fill the rows of the page shown. */
-static void files_fill_rows(struct page_dict *d, const struct req *r, struct fs_listing *l,
-			    const struct listing_page *pg, const struct files_view *v,
-			    const char *path)
+/* Fill the rows of the page shown: a lazy section filled from rows
+ * (which must live until the page is expanded), and the counts. */
+static void files_fill_rows(struct page_dict *d, struct files_rows *rows,
+			    const struct listing_page *pg, const struct files_view *v)
 {
-	for (size_t i = pg->first; i < pg->first + pg->count; i++)
-		files_fill_row(page_add_section(d, "ROW"), r, &l->entries[i], path, v->highlight);
-	if (l->count == 0)
+	rows->first = pg->first;
+	page_add_lazy_section(d, "ROW", pg->count, files_row_fill, rows);
+	if (rows->l->count == 0)
 		page_show(d, v->filter != NULL ? "NO_MATCH" : "EMPTY");
 	else
 		page_show(d, "HAS_ROWS");
-	page_set_int(d, "COUNT", (long long)l->count);
+	page_set_int(d, "COUNT", (long long)rows->l->count);
 	page_set_int(d, "FIRST", (long long)(pg->first + (pg->count > 0)));
 	page_set_int(d, "LAST", (long long)(pg->first + pg->count));
 	files_fill_pager(d, pg);
+}
+
+/* Show the entries of listing l (filtered, sorted, one page) in d and
+ * finish the page; the rows are filled while the page expands, so l is
+ * freed only after. */
+static void files_show(struct req *r, struct page_dict *d, struct fs_listing *l,
+		       const struct files_view *v, int root, const char *path)
+{
+	struct files_rows rows = {
+		.l = l,
+		.path = path,
+		.highlight = v->highlight,
+		.legacy = strcmp(r->user.interface, "legacy") == 0,
+	};
+	struct listing_page pg;
+
+	files_apply_filter(l, v->filter);
+	pg = files_arrange(r, l, v);
+	files_fill_rows(d, &rows, &pg, v);
+	view_finish(r, 200, fs_root_label((fs_root_id)root));
+	fs_listing_free(l);
 }
 
 /* GET /files: the listing of (root, path). */
@@ -317,9 +431,7 @@ void files_list(struct req *r)
 	struct files_view v = {0};
 	err_t e = req_location(r, &root, path, sizeof path);
 	struct fs_listing l;
-	struct listing_page pg;
 	struct page_dict *d;
-	int status = 200;
 
 	if (e == ERR_OK)
 		e = files_view_read(r, &v);
@@ -339,6 +451,7 @@ void files_list(struct req *r)
 	files_fill_location(d, r, root, path);
 	files_fill_sort(d, v.key, v.desc);
 	page_set_global(d, "FILTER", v.filter != NULL ? v.filter : "");
+	page_set_global(d, "PER_PAGE", v.per_page_text);
 	files_fill_done(d, r);
 	if (*path != '\0') {
 		char parent[NAMES_PATH_MAX];
@@ -349,14 +462,10 @@ void files_list(struct req *r)
 	}
 	if (e == ERR_DENIED) {
 		page_show(d, "DENIED");
-		status = 403;
-	} else {
-		files_apply_filter(&l, v.filter);
-		pg = files_arrange(r, &l, &v);
-		files_fill_rows(d, r, &l, &pg, &v, path);
-		fs_listing_free(&l);
+		view_finish(r, 403, fs_root_label((fs_root_id)root));
+		return;
 	}
-	view_finish(r, status, fs_root_label((fs_root_id)root));
+	files_show(r, d, &l, &v, root, path);
 }
 
 /* Read the location and name of one entry and stat it. */

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +27,8 @@
 
 #define FS_OPENAT2_TRIES 16
 #define FS_TODO_MAX (8 * NAMES_PATH_MAX)
-#define FS_OWNER_CACHE 16
+#define FS_OWNER_NAMES_MAX 4096
+#define FS_TRIM_BYTES (1024 * 1024)
 
 static fs_walk_mode fs_mode;
 static int fs_mode_known;
@@ -285,35 +287,30 @@ err_t fs_open_dir(const struct fs_roots *roots, int root, const char *rel, int *
 }
 
 /* ------------------------------------------------------------------ */
-/* Owner and group names, cached per process.                          */
+/* Owner and group names, kept for the life of the process.           */
 
+/* One id and its name (or its number, when it has no name). */
 struct fs_id_name {
 	unsigned id;
-	int used;
-	char name[LISTING_OWNER_MAX];
+	char *name;
 };
 
-static struct fs_id_name fs_users[FS_OWNER_CACHE];
-static struct fs_id_name fs_groups[FS_OWNER_CACHE];
-static unsigned fs_users_next, fs_groups_next;
+/* The names met so far, users [0] and groups [1]; the last one found is
+ * tried first, since the entries of a directory mostly share an owner. */
+struct fs_id_names {
+	struct fs_id_name *v;
+	size_t count, cap, last;
+};
 
-/* Look up a user or group name (is_group) through the cache; the number
- * when the id has no name or the name is too long. */
-static void fs_id_lookup(unsigned id, int is_group, char out[LISTING_OWNER_MAX])
+static struct fs_id_names fs_id_names[2];
+
+/* The name of a user or group id from the system, or its number, as a new
+ * string (NULL when out of memory). */
+static char *fs_id_name_new(unsigned id, int is_group)
 {
-	struct fs_id_name *cache = is_group ? fs_groups : fs_users;
-	unsigned *next = is_group ? &fs_groups_next : &fs_users_next;
-	struct fs_id_name *slot;
-	char buf[4096];
+	char buf[4096], num[16];
 	const char *name = NULL;
-	int i;
 
-	for (i = 0; i < FS_OWNER_CACHE; i++) {
-		if (cache[i].used && cache[i].id == id) {
-			memcpy(out, cache[i].name, LISTING_OWNER_MAX);
-			return;
-		}
-	}
 	if (is_group) {
 		struct group gr, *res = NULL;
 
@@ -325,14 +322,48 @@ static void fs_id_lookup(unsigned id, int is_group, char out[LISTING_OWNER_MAX])
 		if (getpwuid_r(id, &pw, buf, sizeof buf, &res) == 0 && res != NULL)
 			name = pw.pw_name;
 	}
-	if (name == NULL || strlen(name) >= LISTING_OWNER_MAX)
-		snprintf(out, LISTING_OWNER_MAX, "%u", id);
-	else
-		snprintf(out, LISTING_OWNER_MAX, "%s", name);
-	slot = &cache[(*next)++ % FS_OWNER_CACHE];
-	slot->id = id;
-	slot->used = 1;
-	memcpy(slot->name, out, LISTING_OWNER_MAX);
+	if (name == NULL) {
+		snprintf(num, sizeof num, "%u", id);
+		name = num;
+	}
+	return strdup(name);
+}
+
+/* The name of a user or group id (is_group), looked up once per process
+ * and shared by every entry: entries point at it rather than copy it.
+ * "?" when it cannot be kept (out of memory, or FS_OWNER_NAMES_MAX ids
+ * already met). */
+static const char *fs_id_lookup(unsigned id, int is_group)
+{
+	struct fs_id_names *t = &fs_id_names[is_group != 0];
+	struct fs_id_name *nv;
+	char *name;
+
+	if (t->last < t->count && t->v[t->last].id == id)
+		return t->v[t->last].name;
+	for (size_t i = 0; i < t->count; i++) {
+		if (t->v[i].id == id) {
+			t->last = i;
+			return t->v[i].name;
+		}
+	}
+	if (t->count == FS_OWNER_NAMES_MAX)
+		return "?";
+	if (t->count == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 8;
+
+		nv = realloc(t->v, cap * sizeof *nv);
+		if (nv == NULL)
+			return "?";
+		t->v = nv;
+		t->cap = cap;
+	}
+	name = fs_id_name_new(id, is_group);
+	if (name == NULL)
+		return "?";
+	t->v[t->count] = (struct fs_id_name){id, name};
+	t->last = t->count++;
+	return name;
 }
 
 /* ------------------------------------------------------------------ */
@@ -342,6 +373,7 @@ struct fs_walker {
 	const struct fs_roots *roots;
 	int root;                 /* current root, -1 outside every root */
 	int fd;                   /* current directory when inside, else -1 */
+	bool fd_owned;            /* fd is the walker's to close (not borrowed) */
 	char abs[NAMES_PATH_MAX]; /* canonical absolute position */
 	char todo[FS_TODO_MAX];   /* components still to walk */
 	size_t todo_len, todo_pos;
@@ -366,26 +398,43 @@ static int fs_root_of_abs(const struct fs_roots *roots, const char *abs)
 	return best;
 }
 
+/* Make fd the walker's current directory (-1 for none), closing the one
+ * it owned; owned says whether the walker is to close fd (else it is
+ * borrowed: a root's or a listing's, which outlive the walk). */
+static void fs_walker_set_fd(struct fs_walker *w, int fd, bool owned)
+{
+	if (w->fd >= 0 && w->fd_owned)
+		close(w->fd);
+	w->fd = fd;
+	w->fd_owned = owned;
+}
+
 /* After the position moved by ".." or a jump to "/", find which root holds
- * it (the deepest, as everywhere) and open it there. */
+ * it (the deepest, as everywhere) and open it there; a root itself is
+ * borrowed, not opened again. */
 static listing_link_state fs_walker_remap(struct fs_walker *w)
 {
 	const char *rel;
-	int root;
+	int root, fd;
 	err_t e;
 
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = -1;
+	fs_walker_set_fd(w, -1, false);
 	root = fs_root_of_abs(w->roots, w->abs);
 	w->root = root;
 	if (root < 0)
 		return LISTING_LINK_OK;
 	names_below(w->roots->root[root].abs, w->abs, &rel);
-	e = fs_open_dir(w->roots, root, rel, &w->fd);
+	if (*rel == '\0') {
+		fs_walker_set_fd(w, w->roots->root[root].fd, false);
+		return LISTING_LINK_OK;
+	}
+	e = fs_open_dir(w->roots, root, rel, &fd);
 	if (e == ERR_DENIED)
 		return LISTING_LINK_DENIED;
-	return e == ERR_OK ? LISTING_LINK_OK : LISTING_LINK_DANGLING;
+	if (e != ERR_OK)
+		return LISTING_LINK_DANGLING;
+	fs_walker_set_fd(w, fd, true);
+	return LISTING_LINK_OK;
 }
 
 /* Append one component to the absolute position. */
@@ -482,8 +531,7 @@ static listing_link_state fs_walker_descend(struct fs_walker *w, const char *com
 	next = openat(w->fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (next < 0)
 		return errno == EACCES ? LISTING_LINK_DENIED : LISTING_LINK_DANGLING;
-	close(w->fd);
-	w->fd = next;
+	fs_walker_set_fd(w, next, true);
 	if (fs_walker_push(w, comp, len) != 0)
 		return LISTING_LINK_DANGLING;
 	/* entering a nested root (Web inside Home) makes it the position's root */
@@ -553,14 +601,68 @@ static listing_link_state fs_walker_run(struct fs_walker *w, int *hops, listing_
 	return s;
 }
 
-/* Work out where a link's target leads. */
-err_t fs_resolve(const struct fs_roots *roots, int root, const char *dir_rel,
-		 const char *target, size_t target_len, struct fs_resolution *res)
+/* Place the walker at the start of a walk through target from directory
+ * (root, dir_rel): that directory (dirfd, borrowed, when the caller has it
+ * open, else opened here), or "/" for an absolute target, which needs the
+ * directory only when the caller did not vouch for it by passing dirfd. */
+static err_t fs_walker_start(struct fs_walker *w, int root, const char *dir_rel, int dirfd,
+			     const char *target, listing_link_state *s)
+{
+	int fd = dirfd;
+	err_t e;
+
+	w->fd = -1;
+	w->fd_owned = false;
+	*s = LISTING_LINK_OK;
+	if (dirfd < 0 || target[0] != '/') {
+		if (dirfd < 0) {
+			e = fs_open_dir(w->roots, root, dir_rel, &fd);
+			if (e != ERR_OK)
+				return e;
+		}
+		fs_walker_set_fd(w, fd, dirfd < 0);
+	}
+	if (names_join(w->roots->root[root].abs, dir_rel, strlen(dir_rel), w->abs,
+		       sizeof w->abs) != ERR_OK)
+		return ERR_PATH_TOO_LONG;
+	w->root = fs_root_of_abs(w->roots, w->abs);
+	if (target[0] == '/') {
+		strcpy(w->abs, "/");
+		*s = fs_walker_remap(w);
+	}
+	return ERR_OK;
+}
+
+/* Walk what is left from a started walker (s: how the start went) and
+ * say where it ended. */
+static void fs_walker_conclude(struct fs_walker *w, listing_link_state s,
+			       struct fs_resolution *res)
+{
+	listing_type type = LISTING_TYPE_UNKNOWN;
+	const char *rel;
+
+	res->hops = 1; /* the link whose target this is counts, as in the kernel */
+	if (s == LISTING_LINK_OK)
+		s = fs_walker_run(w, &res->hops, &type);
+	if (s == LISTING_LINK_OK && w->root < 0)
+		s = LISTING_LINK_OUTSIDE;
+	res->state = s;
+	if (s != LISTING_LINK_OUTSIDE && s != LISTING_LINK_LOOP && w->root >= 0 &&
+	    names_below(w->roots->root[w->root].abs, w->abs, &rel)) {
+		res->root = w->root;
+		snprintf(res->rel, sizeof res->rel, "%s", rel);
+		res->type = s == LISTING_LINK_OK ? type : LISTING_TYPE_UNKNOWN;
+	}
+}
+
+/* Work out where a link's target leads from directory (root, dir_rel),
+ * open as dirfd (borrowed) or -1. */
+static err_t fs_resolve_from(const struct fs_roots *roots, int root, const char *dir_rel,
+			     int dirfd, const char *target, size_t target_len,
+			     struct fs_resolution *res)
 {
 	struct fs_walker *w;
 	listing_link_state s;
-	listing_type type;
-	const char *rel;
 	err_t e;
 
 	memset(res, 0, sizeof *res);
@@ -571,45 +673,28 @@ err_t fs_resolve(const struct fs_roots *roots, int root, const char *dir_rel,
 		return ERR_TARGET_EMPTY;
 	if (target_len > NAMES_TARGET_MAX)
 		return ERR_TARGET_TOO_LONG;
-	w = calloc(1, sizeof *w);
+	/* not calloc: the 36 KB of buffers need no zeroing, only the fields */
+	w = malloc(sizeof *w);
 	if (w == NULL)
 		return ERR_NOMEM;
 	w->roots = roots;
 	w->root = root;
-	e = fs_open_dir(roots, root, dir_rel, &w->fd);
-	if (e != ERR_OK) {
-		free(w);
-		return e;
-	}
-	if (names_join(roots->root[root].abs, dir_rel, strlen(dir_rel), w->abs, sizeof w->abs) != ERR_OK) {
-		close(w->fd);
-		free(w);
-		return ERR_PATH_TOO_LONG;
-	}
-	w->root = fs_root_of_abs(roots, w->abs);
 	memcpy(w->todo, target, target_len);
 	w->todo_len = target_len;
-	s = LISTING_LINK_OK;
-	if (target[0] == '/') {
-		strcpy(w->abs, "/");
-		s = fs_walker_remap(w);
-	}
-	res->hops = 1; /* the link whose target this is counts, as in the kernel */
-	if (s == LISTING_LINK_OK)
-		s = fs_walker_run(w, &res->hops, &type);
-	if (s == LISTING_LINK_OK && w->root < 0)
-		s = LISTING_LINK_OUTSIDE;
-	res->state = s;
-	if (s != LISTING_LINK_OUTSIDE && s != LISTING_LINK_LOOP && w->root >= 0 &&
-	    names_below(roots->root[w->root].abs, w->abs, &rel)) {
-		res->root = w->root;
-		snprintf(res->rel, sizeof res->rel, "%s", rel);
-		res->type = s == LISTING_LINK_OK ? type : LISTING_TYPE_UNKNOWN;
-	}
-	if (w->fd >= 0)
-		close(w->fd);
+	w->todo_pos = 0;
+	e = fs_walker_start(w, root, dir_rel, dirfd, target, &s);
+	if (e == ERR_OK)
+		fs_walker_conclude(w, s, res);
+	fs_walker_set_fd(w, -1, false);
 	free(w);
-	return ERR_OK;
+	return e;
+}
+
+/* Work out where a link's target leads. */
+err_t fs_resolve(const struct fs_roots *roots, int root, const char *dir_rel,
+		 const char *target, size_t target_len, struct fs_resolution *res)
+{
+	return fs_resolve_from(roots, root, dir_rel, -1, target, target_len, res);
 }
 
 /* ------------------------------------------------------------------ */
@@ -636,8 +721,8 @@ static err_t fs_fill_entry(const struct fs_roots *roots, int root, const char *d
 	e->uid = st.st_uid;
 	e->gid = st.st_gid;
 	e->mtime = st.st_mtime;
-	fs_id_lookup(st.st_uid, 0, e->owner);
-	fs_id_lookup(st.st_gid, 1, e->group);
+	e->owner = fs_id_lookup(st.st_uid, 0);
+	e->group = fs_id_lookup(st.st_gid, 1);
 	e->dest_root = -1;
 	e->stated = true;
 	if (!S_ISLNK(st.st_mode))
@@ -656,7 +741,7 @@ static err_t fs_fill_entry(const struct fs_roots *roots, int root, const char *d
 	memcpy(e->target, target, (size_t)n);
 	e->target[n] = '\0';
 	e->target_len = (size_t)n;
-	if (fs_resolve(roots, root, dir_rel, target, (size_t)n, res) != ERR_OK) {
+	if (fs_resolve_from(roots, root, dir_rel, dirfd, target, (size_t)n, res) != ERR_OK) {
 		res->state = LISTING_LINK_DANGLING;
 		res->root = -1;
 	}
@@ -825,10 +910,12 @@ static void fs_entry_free_links(struct listing_entry *e)
 	e->dest_rel = NULL;
 }
 
-/* Free a listing. */
+/* Free a listing. A large one (a directory of many thousand entries) is
+ * given back to the system at once: malloc would otherwise keep its
+ * megabytes for later, and an idle worker would stay that large. */
 void fs_listing_free(struct fs_listing *l)
 {
-	size_t i;
+	size_t i, bytes = l->capacity * sizeof *l->entries + l->names_cap;
 
 	for (i = 0; i < l->count; i++)
 		fs_entry_free_links(&l->entries[i]);
@@ -839,6 +926,8 @@ void fs_listing_free(struct fs_listing *l)
 		close(l->dirfd);
 	memset(l, 0, sizeof *l);
 	l->dirfd = -1;
+	if (bytes >= FS_TRIM_BYTES)
+		malloc_trim(0);
 }
 
 /* Stat one entry without following it. */

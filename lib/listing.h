@@ -31,8 +31,6 @@ typedef enum {
 	LISTING_LINK_DENIED    /* a directory on the way cannot be searched */
 } listing_link_state;
 
-#define LISTING_OWNER_MAX 33
-
 /* One directory entry. Names and targets are byte strings (any byte but
  * NUL and '/'), with their lengths. */
 struct listing_entry {
@@ -45,8 +43,8 @@ struct listing_entry {
 	nlink_t nlink;
 	uid_t uid;
 	gid_t gid;
-	char owner[LISTING_OWNER_MAX]; /* name, or the number when unknown */
-	char group[LISTING_OWNER_MAX];
+	const char *owner;      /* name, or the number when unknown; shared, */
+	const char *group;      /* never freed (NULL until stated) */
 	time_t mtime;
 	/* Symbolic links only (type == LISTING_TYPE_LINK and stated). */
 	char *target;           /* the link's content, exactly as stored */

@@ -51,6 +51,39 @@ struct page_dict *page_add_section(struct page_dict *d, const char *section);
  * root) and return its dictionary. */
 struct page_dict *page_add_include(struct page_dict *d, const char *name, const char *file);
 
+/* --- Lazy sections: long repeated sections filled while they expand -------- */
+
+/* The values of one repetition of a lazy section while it is filled. */
+struct page_row;
+
+/* Fill repetition i (from 0) of a lazy section: set its values, show its
+ * sections, fill its includes. */
+typedef void (*page_row_fill)(void *ctx, size_t i, struct page_row *row);
+
+/* Give section of d count repetitions without building a dictionary for
+ * each: repetition i is filled by fill(ctx, i, row) just before it is
+ * expanded and forgotten once it is, so a long list costs no memory per
+ * row. ctx must stay valid until d's page is expanded. A row sees the
+ * values of d (and above) it does not set itself, and the sections shown
+ * there, as a section dictionary does. Nothing is added when count is 0. */
+void page_add_lazy_section(struct page_dict *d, const char *section, size_t count,
+			   page_row_fill fill, void *ctx);
+
+/* Set a value of the row being filled from len bytes (a NUL ends it early).
+ * The bytes are not copied: they must stay as they are until the next row
+ * is filled (key too: a string literal). */
+void page_row_set(struct page_row *row, const char *key, const char *value, size_t len);
+
+/* page_row_set from a NUL-terminated value. */
+void page_row_set_str(struct page_row *row, const char *key, const char *value);
+
+/* Show a section of the row once, with the row's values. */
+void page_row_show(struct page_row *row, const char *section);
+
+/* Fill an include ({{>NAME}}) of the row with a template file, expanded
+ * with the row's values. */
+void page_row_include(struct page_row *row, const char *name, const char *file);
+
 /* Expand the template file (relative to the root) with d, streaming into
  * o. ERR_NOT_FOUND when the template is missing or does not parse, ERR_IO
  * on any other failure. */

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}
 {{>LOCATION}}
-<div class="toolbar" role="toolbar" aria-label="Files toolbar">
+<div class="toolbar">
 {{#UP}}<a class="button" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{UP_PATH:u}}">Up One Level</a>{{/UP}}
 <a class="button primary" href="{{BASE_URL}}/create?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}">Create Link</a>
 <form method="get" action="{{BASE_URL}}/files" class="filter" role="search">
@@ -8,6 +8,7 @@
 <input type="hidden" name="path" value="{{CUR_PATH}}">
 <input type="hidden" name="sort" value="{{SORT}}">
 <input type="hidden" name="order" value="{{ORDER}}">
+<input type="hidden" name="per_page" value="{{PER_PAGE}}">
 <label for="filter" class="visually-hidden">Filter by name</label>
 <input type="search" id="filter" name="filter" value="{{FILTER}}" placeholder="Filter by name">
 <button type="submit">Filter</button>
@@ -24,10 +25,10 @@
 <caption class="visually-hidden">Contents of {{CUR_DIR}}, {{COUNT}} entries</caption>
 <thead>
 <tr>
-{{#SORT_NAME}}<th scope="col" class="name" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}&amp;filter={{FILTER:u}}">Name</a></th>{{/SORT_NAME}}
-{{#SORT_SIZE}}<th scope="col" class="size" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}&amp;filter={{FILTER:u}}">Size</a></th>{{/SORT_SIZE}}
+{{#SORT_NAME}}<th scope="col" class="name" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}&amp;filter={{FILTER:u}}&amp;per_page={{PER_PAGE:u}}">Name</a></th>{{/SORT_NAME}}
+{{#SORT_SIZE}}<th scope="col" class="size" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}&amp;filter={{FILTER:u}}&amp;per_page={{PER_PAGE:u}}">Size</a></th>{{/SORT_SIZE}}
 <th scope="col" class="perms">Permissions</th>
-{{#SORT_DATE}}<th scope="col" class="date" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}&amp;filter={{FILTER:u}}">Date</a></th>{{/SORT_DATE}}
+{{#SORT_DATE}}<th scope="col" class="date" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}&amp;filter={{FILTER:u}}&amp;per_page={{PER_PAGE:u}}">Date</a></th>{{/SORT_DATE}}
 {{#ACTIONS_HEAD}}<th scope="col" class="action">Action</th>{{/ACTIONS_HEAD}}
 </tr>
 </thead>
@@ -37,7 +38,7 @@
 <td class="name">{{#IS_DIR}}<a class="dir" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{ENTRY_PATH:u}}">{{NAME}}</a>{{/IS_DIR}}{{#IS_OTHER}}<span class="plain">{{NAME}}</span>{{/IS_OTHER}}{{#IS_LINK_NEW}}<img class="link-arrow" src="{{STATIC_URL}}/link-arrow.svg" alt="symbolic link" width="16" height="16"> <span class="plain">{{NAME}}</span>{{/IS_LINK_NEW}}{{#IS_LINK_LEGACY}}<img class="link-arrow" src="{{STATIC_URL}}/link-arrow.svg" alt="symbolic link" width="16" height="16"> <a href="{{BASE_URL}}/link?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;name={{NAME:u}}">{{NAME}}</a>{{/IS_LINK_LEGACY}}</td>
 {{#LINK_TARGET}}<td class="target" colspan="3">{{>TARGET_VIEW}}</td>{{/LINK_TARGET}}
 {{#DETAILS}}<td class="size">{{SIZE}}</td><td class="perms"><code>{{PERMS}}</code></td><td class="date">{{DATE}}</td>{{/DETAILS}}
-{{#ACTION_CELL}}<td class="action">{{#ACTION_MENU}}<details class="action-menu"><summary>Action</summary><ul><li><a href="{{BASE_URL}}/delete?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;name={{NAME:u}}">Delete</a></li></ul></details>{{/ACTION_MENU}}</td>{{/ACTION_CELL}}
+{{#ACTION_CELL}}<td class="action">{{#ACTION_MENU}}<details class="action-menu"><summary>Action<span class="visually-hidden"> for {{NAME}}</span></summary><ul><li><a href="{{BASE_URL}}/delete?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;name={{NAME:u}}">Delete<span class="visually-hidden"> {{NAME}}</span></a></li></ul></details>{{/ACTION_MENU}}</td>{{/ACTION_CELL}}
 </tr>
 {{/ROW}}
 </tbody>
@@ -46,9 +47,9 @@
 {{#PAGER}}
 <nav class="pager" aria-label="Pages">
 <span class="pager-count">Entries {{FIRST}}–{{LAST}} of {{COUNT}}</span>
-{{#PREV}}<a class="button" rel="prev" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{SORT:u}}&amp;order={{ORDER:u}}&amp;filter={{FILTER:u}}&amp;page={{TO:u}}">Previous</a>{{/PREV}}
-{{#NUMBER}}{{#IS_CURRENT}}<span class="button current" aria-current="page">{{TO}}</span>{{/IS_CURRENT}}{{#NOT_CURRENT}}<a class="button" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{SORT:u}}&amp;order={{ORDER:u}}&amp;filter={{FILTER:u}}&amp;page={{TO:u}}">{{TO}}</a>{{/NOT_CURRENT}}{{/NUMBER}}
-{{#NEXT}}<a class="button" rel="next" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{SORT:u}}&amp;order={{ORDER:u}}&amp;filter={{FILTER:u}}&amp;page={{TO:u}}">Next</a>{{/NEXT}}
+{{#PREV}}<a class="button" rel="prev" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{SORT:u}}&amp;order={{ORDER:u}}&amp;filter={{FILTER:u}}&amp;per_page={{PER_PAGE:u}}&amp;page={{TO:u}}">Previous</a>{{/PREV}}
+{{#NUMBER}}{{#IS_CURRENT}}<span class="button current" aria-current="page">{{TO}}</span>{{/IS_CURRENT}}{{#NOT_CURRENT}}<a class="button" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{SORT:u}}&amp;order={{ORDER:u}}&amp;filter={{FILTER:u}}&amp;per_page={{PER_PAGE:u}}&amp;page={{TO:u}}">{{TO}}</a>{{/NOT_CURRENT}}{{/NUMBER}}
+{{#NEXT}}<a class="button" rel="next" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{SORT:u}}&amp;order={{ORDER:u}}&amp;filter={{FILTER:u}}&amp;per_page={{PER_PAGE:u}}&amp;page={{TO:u}}">Next</a>{{/NEXT}}
 <span class="pager-of">Page {{PAGE}} of {{PAGES}}</span>
 </nav>
 {{/PAGER}}

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}
 {{>LOCATION}}
-<div class="toolbar" role="toolbar" aria-label="Link toolbar">
+<div class="toolbar">
 <a class="button" href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;highlight={{NAME:u}}">Back to Files</a>
 {{#IS_LINK}}<a class="button danger" href="{{BASE_URL}}/delete?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;name={{NAME:u}}">Delete</a>{{/IS_LINK}}
 </div>

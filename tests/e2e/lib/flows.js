@@ -96,7 +96,7 @@ export function mouseFlows({ iface, run, contextOptions = {}, inspect = false })
 		step(`deletes the link from the ${scenario.deleteFrom}`, async () => {
 			if (iface === 'New') {
 				const menu = row(page, names.made).locator('details.action-menu');
-				await menu.getByText('Action', { exact: true }).click();
+				await menu.locator('summary').click();
 				assert.equal(await menu.getAttribute('open'), '');
 				await look('action menu open');
 				await clickToLoad(menu.getByRole('link', { name: 'Delete' }));
@@ -104,7 +104,7 @@ export function mouseFlows({ iface, run, contextOptions = {}, inspect = false })
 				await clickToLoad(row(page, names.made).getByRole('link', { name: names.made, exact: true }));
 				await waitForPage(page, '/link', { name: names.made });
 				await look("link's page");
-				await clickToLoad(page.getByRole('toolbar').getByRole('link', { name: 'Delete' }));
+				await clickToLoad(page.locator('.toolbar').getByRole('link', { name: 'Delete' }));
 			}
 			await look('delete confirm');
 			await confirmDelete(page, names.made);

@@ -97,7 +97,11 @@ export function weakFocusOn(page) {
 
 // Whether a focus is the wanted control: {name, tag?, row?}.
 function matches(focus, wanted) {
-	return focus.name === wanted.name &&
+	// a control may say more to a screen reader ("Action for notes-link")
+	// than its visible word
+	const name = focus.name.replace(/\s+/g, ' ');
+	const named = name === wanted.name || name.startsWith(`${wanted.name} `);
+	return named &&
 		(wanted.tag === undefined || focus.tag === wanted.tag) &&
 		(wanted.row === undefined || focus.row === wanted.row);
 }
