@@ -1051,6 +1051,31 @@ static void fs_aside_name(char out[64])
 		sprintf(out + strlen(out), "%02x", r[i]);
 }
 
+/* Remove the entry just moved aside from name: hold it open without
+ * following it, check that it is a link, unlink it, and check that what
+ * went is what was checked (its link count is now 0). Anything that is not
+ * a link is moved back. A swap by another process between the check and
+ * the removal cannot be undone, but it is reported (ERR_IO), never as done. */
+static err_t fs_remove_aside(int dirfd, const char *name, const char *aside)
+{
+	struct stat st;
+	int fd = openat(dirfd, aside, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	err_t e = ERR_OK;
+
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISLNK(st.st_mode)) {
+		renameat2(dirfd, aside, dirfd, name, RENAME_NOREPLACE);
+		e = ERR_NOT_LINK;
+	} else if (unlinkat(dirfd, aside, 0) != 0) {
+		e = err_from_errno(errno);
+		renameat2(dirfd, aside, dirfd, name, RENAME_NOREPLACE);
+	} else if (fstat(fd, &st) != 0 || st.st_nlink != 0) {
+		e = ERR_IO;
+	}
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
 /* Delete a symbolic link, and only a link: the entry is first moved aside
  * to a fresh hidden name (never replacing anything), checked there to be a
  * link, and only then removed; anything else is moved back. */
@@ -1077,16 +1102,10 @@ err_t fs_link_delete(const struct fs_roots *roots, int root, const char *dir_rel
 		e = ERR_NOT_LINK;
 	} else {
 		fs_aside_name(aside);
-		if (renameat2(dirfd, name, dirfd, aside, RENAME_NOREPLACE) != 0) {
+		if (renameat2(dirfd, name, dirfd, aside, RENAME_NOREPLACE) != 0)
 			e = err_from_errno(errno);
-		} else if (fstatat(dirfd, aside, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-			   !S_ISLNK(st.st_mode)) {
-			renameat2(dirfd, aside, dirfd, name, RENAME_NOREPLACE);
-			e = ERR_NOT_LINK;
-		} else if (unlinkat(dirfd, aside, 0) != 0) {
-			e = err_from_errno(errno);
-			renameat2(dirfd, aside, dirfd, name, RENAME_NOREPLACE);
-		}
+		else
+			e = fs_remove_aside(dirfd, name, aside);
 	}
 	close(dirfd);
 	return e;

@@ -135,7 +135,9 @@ err_t fs_symlink_create(const struct fs_roots *roots, int root, const char *dir_
 
 /* Delete the symbolic link named name in directory (root, dir_rel). Only a
  * link is removed, and only the link: ERR_NOT_LINK when the entry is
- * anything else at the moment of removal. */
+ * anything else when it is checked (after being moved aside under a fresh
+ * hidden name); ERR_IO, never ERR_OK, when another process swapped
+ * something in between that check and the removal. */
 err_t fs_link_delete(const struct fs_roots *roots, int root, const char *dir_rel,
 		     const char *name, size_t name_len);
 
