@@ -669,6 +669,213 @@ START_TEST(test_sort_random)
 }
 END_TEST
 
+/* --- listing_sort against a reference order ---------------------------------- */
+
+#define LISTING_T_SEED 0x5eed2024u /* case k uses seed LISTING_T_SEED + k */
+#define LISTING_T_CASES 3000
+#define LISTING_T_MAX 300 /* entries in one case, at most */
+
+/* The bytes random names are made of: ASCII, a control byte, DEL, and
+ * bytes >= 0x80 (never NUL or '/'). */
+static const unsigned char listing_t_bytes[] = {'a', 'b', 'A', 'z', '.', ' ', '0', '~',
+						0x01, 0x7f, 0x80, 0xa9, 0xc3, 0xfe, 0xff};
+
+/* One random case: entries whose uid is their place in e[], and the bytes
+ * of their names. */
+struct listing_t_case {
+	struct listing_entry e[LISTING_T_MAX];
+	char names[LISTING_T_MAX][NAME_MAX];
+	size_t n;
+};
+
+/* The next number of a xorshift64 sequence (*s never 0). */
+static uint64_t listing_t_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A pseudo-random number below n (n > 0). */
+static size_t listing_t_below(uint64_t *s, size_t n)
+{
+	return (size_t)(listing_t_next(s) % n);
+}
+
+/* Whether one of the first n names of c is name (len bytes). */
+static bool listing_t_taken(const struct listing_t_case *c, size_t n, const char *name,
+			    size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c->e[i].name_len == len && memcmp(c->e[i].name, name, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Make the name of entry i into c->names[i] and return its length: half
+ * the time a prefix of an earlier name plus a few bytes (so names share
+ * prefixes, long ones too, and some names begin others), else fresh
+ * bytes; 1 to NAME_MAX bytes, unique in the case. */
+static size_t listing_t_name(struct listing_t_case *c, size_t i, uint64_t *s)
+{
+	char *name = c->names[i];
+	size_t len, add;
+
+	do {
+		len = 0;
+		if (i > 0 && listing_t_below(s, 2) == 0) {
+			const struct listing_entry *o = &c->e[listing_t_below(s, i)];
+
+			len = listing_t_below(s, o->name_len + 1);
+			memcpy(name, o->name, len);
+		}
+		add = listing_t_below(s, 8) == 0 ? listing_t_below(s, NAME_MAX)
+						 : listing_t_below(s, 5);
+		for (; add > 0 && len < NAME_MAX; add--)
+			name[len++] = (char)listing_t_bytes[listing_t_below(s, sizeof listing_t_bytes)];
+	} while (len == 0 || listing_t_taken(c, i, name, len));
+	return len;
+}
+
+/* Fill c with a random case from seed: mostly a few dozen entries,
+ * sometimes up to LISTING_T_MAX; about a quarter directories; sizes and
+ * times from a few small values (many ties, negative times too) or from
+ * the whole range; about one in six unstated, with fields that must be
+ * ignored. */
+static void listing_t_make_case(struct listing_t_case *c, uint64_t seed)
+{
+	uint64_t s = seed * 0x9e3779b97f4a7c15u | 1;
+
+	memset(c->e, 0, sizeof c->e);
+	c->n = listing_t_below(&s, 10) == 0 ? listing_t_below(&s, LISTING_T_MAX + 1)
+					     : listing_t_below(&s, 40);
+	for (size_t i = 0; i < c->n; i++) {
+		struct listing_entry *e = &c->e[i];
+
+		e->name = c->names[i];
+		e->name_len = listing_t_name(c, i, &s);
+		e->uid = (uid_t)i;
+		e->type = listing_t_below(&s, 4) == 0 ? LISTING_TYPE_DIR
+						      : (listing_type)listing_t_below(&s, 8);
+		e->stated = listing_t_below(&s, 6) != 0;
+		e->size = listing_t_below(&s, 3) == 0 ? (off_t)(listing_t_next(&s) >> 1)
+						       : (off_t)listing_t_below(&s, 4);
+		e->mtime = listing_t_below(&s, 3) == 0 ? (time_t)(int64_t)listing_t_next(&s)
+							: (time_t)listing_t_below(&s, 5) - 2;
+	}
+}
+
+/* An entry's sort key as listing.h defines it: 0 when unstated, and 0
+ * for every entry when sorting by name. */
+static long long listing_t_key(const struct listing_entry *e, listing_sort_key key)
+{
+	if (!e->stated || key == LISTING_SORT_NAME)
+		return 0;
+	return key == LISTING_SORT_SIZE ? (long long)e->size : (long long)e->mtime;
+}
+
+/* Names compared byte by byte as unsigned values, a name that begins
+ * another first (written out here, independently of listing.c). */
+static int listing_t_name_cmp(const struct listing_entry *a, const struct listing_entry *b)
+{
+	for (size_t i = 0; i < a->name_len && i < b->name_len; i++) {
+		unsigned char x = (unsigned char)a->name[i], y = (unsigned char)b->name[i];
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return a->name_len == b->name_len ? 0 : a->name_len < b->name_len ? -1 : 1;
+}
+
+/* The documented order: directories first; then the key, ties by name;
+ * descending reverses key and name but never directories-first. */
+static int listing_t_ref_cmp(const struct listing_entry *a, const struct listing_entry *b,
+			     listing_sort_key key, bool desc)
+{
+	bool da = a->type == LISTING_TYPE_DIR, db = b->type == LISTING_TYPE_DIR;
+	long long ka = listing_t_key(a, key), kb = listing_t_key(b, key);
+	int c;
+
+	if (da != db)
+		return da ? -1 : 1;
+	c = ka != kb ? (ka < kb ? -1 : 1) : listing_t_name_cmp(a, b);
+	return desc ? -c : c;
+}
+
+/* The reference order of e[0..n) as indexes into e (insertion sort). */
+static void listing_t_ref_sort(const struct listing_entry *e, size_t n, listing_sort_key key,
+			       bool desc, size_t *order)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		for (; j > 0 && listing_t_ref_cmp(&e[order[j - 1]], &e[i], key, desc) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+}
+
+/* An entry for a failure message: its name with bytes outside printable
+ * ASCII as \xHH, its type and, when stated, size and time. */
+static const char *listing_t_describe(const struct listing_entry *e)
+{
+	char name[4 * NAME_MAX + 1];
+	size_t len = 0;
+
+	for (size_t i = 0; i < e->name_len; i++) {
+		unsigned char b = (unsigned char)e->name[i];
+
+		len += (size_t)snprintf(name + len, sizeof name - len,
+					b > 0x20 && b < 0x7f && b != '\\' ? "%c" : "\\x%02x", b);
+	}
+	name[len] = '\0';
+	return tu_fmt("\"%s\" (%zu bytes, %s, %s size %lld time %lld)", name, e->name_len,
+		      e->type == LISTING_TYPE_DIR ? "dir" : "not dir",
+		      e->stated ? "stated" : "unstated", (long long)e->size, (long long)e->mtime);
+}
+
+/* listing_sort against the reference order on LISTING_T_CASES random
+ * cases, by every key in both orders: the same entries, unchanged, in the
+ * same order. A failure names the case's seed. */
+START_TEST(test_sort_differential)
+{
+	static struct listing_t_case c;
+	static struct listing_entry got[LISTING_T_MAX];
+	size_t want[LISTING_T_MAX];
+
+	for (uint64_t k = 0; k < LISTING_T_CASES; k++) {
+		listing_t_make_case(&c, LISTING_T_SEED + k);
+		for (int key = LISTING_SORT_NAME; key <= LISTING_SORT_DATE; key++) {
+			for (int desc = 0; desc < 2; desc++) {
+				memcpy(got, c.e, c.n * sizeof *got);
+				listing_sort(got, c.n, (listing_sort_key)key, desc);
+				listing_t_ref_sort(c.e, c.n, (listing_sort_key)key, desc, want);
+				for (size_t i = 0; i < c.n; i++) {
+					const char *what = got[i].uid >= c.n ? "an unknown entry"
+							   : memcmp(&got[i], &c.e[got[i].uid],
+								    sizeof got[i]) != 0
+							       ? "a changed entry"
+							       : NULL;
+
+					ck_assert_msg(what == NULL && got[i].uid == want[i],
+						      "seed %#llx (case %llu, %zu entries), sort by "
+						      "%s%s: position %zu holds %s%s, want %s",
+						      (unsigned long long)(LISTING_T_SEED + k),
+						      (unsigned long long)k, c.n,
+						      listing_sort_key_name((listing_sort_key)key),
+						      desc ? " desc" : "", i,
+						      what != NULL ? what : "",
+						      what != NULL ? "" : listing_t_describe(&got[i]),
+						      listing_t_describe(&c.e[want[i]]));
+				}
+			}
+		}
+	}
+}
+END_TEST
+
 /* One paging case. */
 struct listing_t_page_row {
 	const char *label;
@@ -763,6 +970,7 @@ static Suite *listing_t_suite(void)
 	tcase_add_test(tc, test_sort_uses_name_len);
 	tcase_add_test(tc, test_sort_trivial);
 	tcase_add_test(tc, test_sort_random);
+	tcase_add_test(tc, test_sort_differential);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("paginate");

@@ -13,6 +13,8 @@
 #include "testutil.h"
 
 #define PAGE_T_HEAD "Status: 200 OK\r\n\r\n"
+#define PAGE_T_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define PAGE_T_NUM 24 /* room for a row number as text */
 
 /* The scratch template root of the running test. */
 static char *page_t_root;
@@ -437,6 +439,400 @@ START_TEST(test_null_safe)
 }
 END_TEST
 
+/* --- lazy sections --------------------------------------------------------- */
+
+/* One repetition of a lazy section in a test: what its fill does besides
+ * setting I to the row's index. */
+struct page_t_row {
+	const char *name;     /* NAME is name_len bytes of this; NULL: not set */
+	size_t name_len;
+	const char *show;     /* a section the row shows, or NULL */
+	const char *include;  /* the file of the row's include INC, or NULL */
+};
+
+/* A row setting NAME from a string literal, every byte of it (so a NUL
+ * inside counts too). */
+#define PAGE_T_NAMED(s, show, include) {s, sizeof(s) - 1, show, include}
+
+/* What page_t_fill reads, and what it records of its calls. */
+struct page_t_lazy {
+	const struct page_t_row *rows;
+	size_t count;
+	size_t filled;      /* calls so far */
+	bool out_of_order;  /* a call was not for row `filled`, or past the end */
+	char num[PAGE_T_NUM]; /* I of the row being filled: reused, as values are not copied */
+};
+
+/* A page_row_fill from a table of rows: I from a buffer the next row
+ * overwrites (page_row_set_str), NAME with its explicit length
+ * (page_row_set), then the row's section and include. */
+static void page_t_fill(void *ctx, size_t i, struct page_row *row)
+{
+	struct page_t_lazy *l = ctx;
+	const struct page_t_row *r;
+
+	if (i != l->filled++ || i >= l->count) {
+		l->out_of_order = true;
+		return;
+	}
+	r = &l->rows[i];
+	snprintf(l->num, sizeof l->num, "%zu", i);
+	page_row_set_str(row, "I", l->num);
+	if (r->name != NULL)
+		page_row_set(row, "NAME", r->name, r->name_len);
+	if (r->show != NULL)
+		page_row_show(row, r->show);
+	if (r->include != NULL)
+		page_row_include(row, "INC", r->include);
+}
+
+/* Set what one row of a table sets, on an ordinary dictionary. */
+static void page_t_eager_values(struct page_dict *d, const struct page_t_row *r, size_t i)
+{
+	page_set_int(d, "I", (long long)i);
+	if (r->name != NULL)
+		page_set_n(d, "NAME", r->name, r->name_len);
+	if (r->show != NULL)
+		page_show(d, r->show);
+}
+
+/* Add the rows of a table to d as ordinary section dictionaries: what a
+ * lazy section filled by page_t_fill must expand to. An include gets the
+ * row's own values (a lazy row's include is expanded with the row). */
+static void page_t_eager(struct page_dict *d, const struct page_t_row *rows, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct page_dict *sec = page_add_section(d, "ROW");
+
+		ck_assert_ptr_nonnull(sec);
+		page_t_eager_values(sec, &rows[i], i);
+		if (rows[i].include != NULL)
+			page_t_eager_values(page_add_include(sec, "INC", rows[i].include),
+					    &rows[i], i);
+	}
+}
+
+/* Fill a new top-level dictionary and return the one that holds ROW
+ * (itself, or a dictionary below it). */
+typedef struct page_dict *(*page_t_host)(struct page_dict *d);
+
+/* Expand file twice: with ROW a lazy section of rows and with ROW made of
+ * ordinary dictionaries, both in the dictionary host returns. The bodies
+ * must be byte-identical, and equal to want unless it is NULL; each row
+ * must have been filled once, in order. */
+static void page_t_lazy_vs_eager(const char *file, page_t_host host,
+				 const struct page_t_row *rows, size_t count, const char *want)
+{
+	struct page_t_lazy l = {.rows = rows, .count = count};
+	struct page_dict *lazy = page_dict_new("lazy"), *eager = page_dict_new("eager");
+	struct page_t_result a, b;
+	size_t at = 0;
+
+	page_add_lazy_section(host(lazy), "ROW", count, page_t_fill, &l);
+	page_t_eager(host(eager), rows, count);
+	b = page_t_expand(file, eager);
+	a = page_t_expand(file, lazy);
+	ck_assert_msg(a.err == ERR_OK && b.err == ERR_OK, "%s: errors %d (lazy), %d (eager)", file,
+		      (int)a.err, (int)b.err);
+	ck_assert_msg(l.filled == count && !l.out_of_order,
+		      "%s: %zu rows filled for %zu%s", file, l.filled, count,
+		      l.out_of_order ? ", out of order" : "");
+	while (at < a.body_bytes && at < b.body_bytes && a.body[at] == b.body[at])
+		at++;
+	ck_assert_msg(at == a.body_bytes && at == b.body_bytes,
+		      "%s: lazy (%zu bytes) and eager (%zu bytes) differ at byte %zu:\n"
+		      "lazy  [%.120s]\neager [%.120s]", file, a.body_bytes, b.body_bytes, at,
+		      a.body + at, b.body + at);
+	if (want != NULL)
+		ck_assert_msg(strcmp(a.body, want) == 0, "%s: got\n[%s]\nwanted\n[%s]", file,
+			      a.body, want);
+	free(a.raw);
+	free(b.raw);
+	page_dict_free(lazy);
+	page_dict_free(eager);
+}
+
+/* The host of most tests: the top-level dictionary, with a value and a
+ * section every row falls back on and a template-global value. */
+static struct page_dict *page_t_host_top(struct page_dict *d)
+{
+	page_set(d, "NAME", "parent<name>");
+	page_set(d, "V", "pv&");
+	page_show(d, "TOP");
+	page_set_global(d, "G", "g\"");
+	return d;
+}
+
+/* Rows set their values (I reused between rows, NAME with an explicit
+ * length, cut at a NUL, empty, or bytes >= 0x80), fall back on the
+ * parent's values and shown sections when they do not set them, and
+ * show their own sections, each for themselves only. */
+START_TEST(test_lazy_rows)
+{
+	static const struct page_t_row rows[] = {
+		PAGE_T_NAMED("a<b", "MARK", NULL),
+		{NULL, 0, NULL, NULL},
+		{"abcdef", 3, NULL, NULL},
+		PAGE_T_NAMED("x\0<y>", "MARK", NULL),
+		PAGE_T_NAMED("caf\xc3\xa9 \xff", NULL, NULL),
+		PAGE_T_NAMED("", "NEVER_ELSE", NULL),
+	};
+
+	page_t_template("lz_rows.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
+				       "<ul>\n"
+				       "{{#ROW}}\n"
+				       "<li>{{I}} [{{NAME}}] {{V}} {{G}}{{#MARK}} mark{{/MARK}}"
+				       "{{#TOP}} top{{/TOP}}{{#NEVER}} never{{/NEVER}}"
+				       "{{#NEVER_ELSE}} own{{/NEVER_ELSE}}</li>\n"
+				       "{{/ROW}}\n"
+				       "</ul>\n"
+				       "{{#MARK}}page mark{{/MARK}}\n"
+				       "[{{I}}][{{NAME}}]\n");
+	page_t_lazy_vs_eager("lz_rows.tpl", page_t_host_top, rows, PAGE_T_LEN(rows),
+			     "<ul>\n"
+			     "<li>0 [a&lt;b] pv&amp; g&quot; mark top</li>\n"
+			     "<li>1 [parent&lt;name&gt;] pv&amp; g&quot; top</li>\n"
+			     "<li>2 [abc] pv&amp; g&quot; top</li>\n"
+			     "<li>3 [x] pv&amp; g&quot; mark top</li>\n"
+			     "<li>4 [caf\xc3\xa9 \xff] pv&amp; g&quot; top</li>\n"
+			     "<li>5 [] pv&amp; g&quot; top own</li>\n"
+			     "</ul>\n"
+			     "\n"
+			     "[][parent&lt;name&gt;]\n");
+}
+END_TEST
+
+/* AUTOESCAPE applies to a row's values as to any: an XSS payload is
+ * escaped in text and in attributes, percent-encoded by :u, and a
+ * javascript: URL at the start of an href becomes "#". */
+START_TEST(test_lazy_escape)
+{
+	static const struct page_t_row rows[] = {
+		PAGE_T_NAMED("\"><script>alert('x')</script>&", NULL, NULL),
+		PAGE_T_NAMED("javascript:alert(1)", NULL, NULL),
+	};
+
+	page_t_template("lz_escape.tpl",
+			"{{%AUTOESCAPE context=\"HTML\"}}\n"
+			"{{#ROW}}\n"
+			"<p title=\"{{NAME}}\" data-x='{{NAME}}'>{{NAME}}</p>"
+			"<a href=\"/files?name={{NAME:u}}\">q</a><a href=\"{{NAME}}\">h</a>\n"
+			"{{/ROW}}\n");
+	page_t_lazy_vs_eager(
+		"lz_escape.tpl", page_t_host_top, rows, PAGE_T_LEN(rows),
+		"<p title=\"&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;\" "
+		"data-x='&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;'>"
+		"&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</p>"
+		"<a href=\"/files?name=%22%3E%3Cscript%3Ealert(%27x%27)%3C/script%3E%26\">q</a>"
+		"<a href=\"&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;\">h</a>\n"
+		"<p title=\"javascript:alert(1)\" data-x='javascript:alert(1)'>javascript:alert(1)</p>"
+		"<a href=\"/files?name=javascript%3Aalert(1)\">q</a><a href=\"#\">h</a>\n");
+}
+END_TEST
+
+/* A row's include is filled per row with the file it names and expanded
+ * with the row's values and sections; a row without one leaves it out. */
+START_TEST(test_lazy_includes)
+{
+	static const struct page_t_row rows[] = {
+		PAGE_T_NAMED("one", "MARK", "lz_inc_a.tpl"),
+		PAGE_T_NAMED("<two>", NULL, NULL),
+		PAGE_T_NAMED("three", NULL, "lz_inc_b.tpl"),
+		PAGE_T_NAMED("four&", NULL, "lz_inc_a.tpl"),
+	};
+
+	page_t_template("lz_inc.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
+				      "{{#ROW}}\n"
+				      "<li>{{I}} {{>INC}}</li>\n"
+				      "{{/ROW}}\n");
+	page_t_template("lz_inc_a.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
+					"<i>{{I}}:{{NAME}}{{#MARK}}!{{/MARK}}</i>");
+	page_t_template("lz_inc_b.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
+					"<b title=\"{{NAME}}\">{{NAME:u}}</b>");
+	page_t_lazy_vs_eager("lz_inc.tpl", page_t_host_top, rows, PAGE_T_LEN(rows),
+			     "<li>0 <i>0:one!</i></li>\n"
+			     "<li>1 </li>\n"
+			     "<li>2 <b title=\"three\">three</b></li>\n"
+			     "<li>3 <i>3:four&amp;</i></li>\n");
+}
+END_TEST
+
+/* Nothing fills the rows of a fill that is never called. */
+static void page_t_fill_never(void *ctx, size_t i, struct page_row *row)
+{
+	(void)i;
+	(void)row;
+	*(bool *)ctx = true;
+}
+
+/* A count of 0 (or no fill) adds nothing: the section stays hidden, and
+ * an ordinary dictionary of the same section still shows; NULL rows and
+ * arguments are ignored. */
+START_TEST(test_lazy_empty)
+{
+	struct page_dict *d = page_dict_new("lazy-empty");
+	bool called = false;
+
+	page_t_template("lz_empty.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
+					"a{{#ROW}}[row {{N}}]{{/ROW}}{{#OTHER}}[other {{N}}]{{/OTHER}}b\n");
+	page_add_lazy_section(d, "ROW", 0, page_t_fill_never, &called);
+	page_add_lazy_section(d, "OTHER", 3, NULL, &called);
+	page_add_lazy_section(d, NULL, 3, page_t_fill_never, &called);
+	page_add_lazy_section(NULL, "ROW", 3, page_t_fill_never, &called);
+	page_row_set(NULL, "N", "x", 1);
+	page_row_set_str(NULL, "N", "x");
+	page_row_show(NULL, "S");
+	page_row_include(NULL, "I", "x.tpl");
+	page_t_expect("lz_empty.tpl", d, "ab\n");
+	page_set(page_add_section(d, "OTHER"), "N", "1");
+	page_add_lazy_section(d, "OTHER", 0, page_t_fill_never, &called);
+	page_t_expect("lz_empty.tpl", d, "a[other 1]b\n");
+	ck_assert(!called);
+	page_dict_free(d);
+}
+END_TEST
+
+/* A fill that sets J to "s" and the row's index. */
+static void page_t_fill_sub(void *ctx, size_t i, struct page_row *row)
+{
+	char *num = ctx;
+
+	snprintf(num, PAGE_T_NUM, "s%zu", i);
+	page_row_set_str(row, "J", num);
+}
+
+/* Ordinary and lazy dictionaries of one section expand in the order they
+ * were added; a lazy section of the parent seen from a lazy row (a
+ * section the row does not show itself) is expanded in full for each
+ * row; {{ROW_separator}} goes between rows only. */
+START_TEST(test_lazy_mixed)
+{
+	static const struct page_t_row first[] = {PAGE_T_NAMED("l0", NULL, NULL),
+						  PAGE_T_NAMED("l1", NULL, NULL)};
+	static const struct page_t_row second[] = {PAGE_T_NAMED("m0", NULL, NULL)};
+	struct page_t_lazy a = {.rows = first, .count = PAGE_T_LEN(first)};
+	struct page_t_lazy b = {.rows = second, .count = PAGE_T_LEN(second)};
+	struct page_dict *d = page_dict_new("lazy-mixed");
+	char sub[PAGE_T_NUM];
+
+	page_t_template("lz_mixed.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
+					"{{#ROW}}{{NAME}}({{#SUB}}<{{J}}>{{/SUB}})"
+					"{{#ROW_separator}}, {{/ROW_separator}}{{/ROW}}\n");
+	page_set(page_add_section(d, "ROW"), "NAME", "e0");
+	page_add_lazy_section(d, "ROW", a.count, page_t_fill, &a);
+	page_set(page_add_section(d, "ROW"), "NAME", "e1");
+	page_add_lazy_section(d, "ROW", b.count, page_t_fill, &b);
+	page_set(page_add_section(d, "ROW"), "NAME", "e2");
+	page_add_lazy_section(d, "SUB", 3, page_t_fill_sub, sub);
+	page_t_expect("lz_mixed.tpl", d,
+		      "e0(<s0><s1><s2>), l0(<s0><s1><s2>), l1(<s0><s1><s2>), e1(<s0><s1><s2>), "
+		      "m0(<s0><s1><s2>), e2(<s0><s1><s2>)\n");
+	ck_assert(a.filled == a.count && !a.out_of_order);
+	ck_assert(b.filled == b.count && !b.out_of_order);
+	page_dict_free(d);
+}
+END_TEST
+
+/* The host of a lazy section in an include. */
+static struct page_dict *page_t_host_include(struct page_dict *d)
+{
+	return page_t_host_top(page_add_include(d, "BOX", "lz_nest_box.tpl"));
+}
+
+/* The host of a lazy section in a section of the page. */
+static struct page_dict *page_t_host_section(struct page_dict *d)
+{
+	page_set(d, "V", "outside");
+	return page_t_host_top(page_add_section(d, "OUTER"));
+}
+
+/* The host of a lazy section in a section of an include. */
+static struct page_dict *page_t_host_include_section(struct page_dict *d)
+{
+	return page_t_host_section(page_add_include(d, "BOX", "lz_nest_boxsec.tpl"));
+}
+
+/* Where a lazy section may live, and the template holding it there. */
+struct page_t_nest_row {
+	const char *label;
+	const char *file;
+	const char *content;
+	page_t_host host;
+};
+
+#define PAGE_T_NEST_ROWS "{{#ROW}}[{{I}} {{NAME}} {{V}}{{#TOP}}+{{/TOP}}{{#MARK}}!{{/MARK}}]{{/ROW}}"
+
+static const struct page_t_nest_row page_t_nest_rows[] = {
+	{"the page", "lz_nest_top.tpl", "<m>" PAGE_T_NEST_ROWS "</m>\n", page_t_host_top},
+	{"an include", "lz_nest_inc.tpl", "<m>{{>BOX}}</m>\n", page_t_host_include},
+	{"a section", "lz_nest_sec.tpl", "<m>{{#OUTER}}" PAGE_T_NEST_ROWS "{{/OUTER}}</m>\n",
+	 page_t_host_section},
+	{"a section of an include", "lz_nest_incsec.tpl", "<m>{{>BOX}}</m>\n",
+	 page_t_host_include_section},
+};
+
+/* A lazy section works wherever a section can be: in the page, in an
+ * include, in a section, in a section of an include. */
+START_TEST(test_lazy_nested)
+{
+	static const struct page_t_row rows[] = {
+		PAGE_T_NAMED("a", NULL, NULL),
+		{NULL, 0, "MARK", NULL},
+		PAGE_T_NAMED("<c>", NULL, NULL),
+	};
+	const struct page_t_nest_row *n = &page_t_nest_rows[_i];
+
+	page_t_template("lz_nest_box.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n" PAGE_T_NEST_ROWS);
+	page_t_template("lz_nest_boxsec.tpl",
+			"{{%AUTOESCAPE context=\"HTML\"}}\n{{#OUTER}}" PAGE_T_NEST_ROWS "{{/OUTER}}");
+	page_t_template(n->file, tu_fmt("{{%%AUTOESCAPE context=\"HTML\"}}\n%s", n->content));
+	page_t_lazy_vs_eager(n->file, n->host, rows, PAGE_T_LEN(rows),
+			     "<m>[0 a pv&amp;+][1 parent&lt;name&gt; pv&amp;+!]"
+			     "[2 &lt;c&gt; pv&amp;+]</m>\n");
+}
+END_TEST
+
+#define PAGE_T_LAZY_ROWS 20000
+
+/* 20,000 lazy rows, with values, fallbacks, sections and includes
+ * varying by row, expand byte for byte as the same rows made of ordinary
+ * dictionaries. */
+START_TEST(test_lazy_large)
+{
+	struct page_t_row *rows = calloc(PAGE_T_LAZY_ROWS, sizeof *rows);
+	char *names = malloc((size_t)PAGE_T_LAZY_ROWS * 48);
+
+	ck_assert_ptr_nonnull(rows);
+	ck_assert_ptr_nonnull(names);
+	page_t_template("lz_large.tpl",
+			"{{%AUTOESCAPE context=\"HTML\"}}\n"
+			"<table>\n"
+			"{{#ROW}}\n"
+			"<tr class=\"r{{#MARK}} mark{{/MARK}}\" data-name=\"{{NAME}}\"><td>{{I}}</td>"
+			"<td><a href=\"/f?n={{NAME:u}}&amp;v={{V:u}}\">{{NAME}}</a></td>"
+			"{{#MARK}}<td>{{V}}</td>{{/MARK}}{{#TOP}}<td>{{G}}</td>{{/TOP}}{{>INC}}</tr>\n"
+			"{{/ROW}}\n"
+			"</table>\n");
+	page_t_template("lz_large_a.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
+					  "<td>{{I}} {{NAME}}{{#MARK}}!{{/MARK}}</td>");
+	page_t_template("lz_large_b.tpl", "{{%AUTOESCAPE context=\"HTML\"}}\n"
+					  "<td title=\"{{NAME}}\">b</td>");
+	for (size_t i = 0; i < PAGE_T_LAZY_ROWS; i++) {
+		char *name = names + i * 48;
+		int len = snprintf(name, 48, "f<%zu>&\"\xc3\xa9'%c", i, i % 7 == 3 ? '\0' : 'z');
+
+		rows[i].name = i % 5 == 4 ? NULL : name;
+		rows[i].name_len = (size_t)len + (i % 7 == 3 ? 4 : 0); /* past the NUL */
+		rows[i].show = i % 3 == 0 ? "MARK" : NULL;
+		if (rows[i].name != NULL && i % 11 < 2)
+			rows[i].include = i % 11 == 0 ? "lz_large_a.tpl" : "lz_large_b.tpl";
+	}
+	page_t_lazy_vs_eager("lz_large.tpl", page_t_host_top, rows, PAGE_T_LAZY_ROWS, NULL);
+	free(names);
+	free(rows);
+}
+END_TEST
+
 /* The page suite. */
 static Suite *page_suite(void)
 {
@@ -457,6 +853,13 @@ static Suite *page_suite(void)
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_head_only);
 	tcase_add_test(tc, test_null_safe);
+	tcase_add_test(tc, test_lazy_rows);
+	tcase_add_test(tc, test_lazy_escape);
+	tcase_add_test(tc, test_lazy_includes);
+	tcase_add_test(tc, test_lazy_empty);
+	tcase_add_test(tc, test_lazy_mixed);
+	tcase_add_loop_test(tc, test_lazy_nested, 0, PAGE_T_LEN(page_t_nest_rows));
+	tcase_add_test(tc, test_lazy_large);
 	suite_add_tcase(s, tc);
 	return s;
 }
