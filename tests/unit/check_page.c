@@ -692,6 +692,69 @@ START_TEST(test_lazy_empty)
 }
 END_TEST
 
+#define PAGE_T_MANY 30     /* values and sections a row sets: more than a row holds in place */
+#define PAGE_T_PARENTS 20  /* parent values rows fall back on: more than are remembered */
+
+/* Keys (K0 ...), sections (S0 ...) and parent keys (P0 ...) of the many
+ * test, and the values of the row being filled. */
+struct page_t_many {
+	char keys[PAGE_T_MANY][8], sections[PAGE_T_MANY][8], parents[PAGE_T_PARENTS][8];
+	char values[PAGE_T_MANY][PAGE_T_NUM];
+};
+
+/* Fill row i with K0 ... as "i.k" and show S0, S2 ... (every even one). */
+static void page_t_fill_many(void *ctx, size_t i, struct page_row *row)
+{
+	struct page_t_many *m = ctx;
+
+	for (int k = 0; k < PAGE_T_MANY; k++) {
+		snprintf(m->values[k], sizeof m->values[k], "%zu.%d", i, k);
+		page_row_set_str(row, m->keys[k], m->values[k]);
+		if (k % 2 == 0)
+			page_row_show(row, m->sections[k]);
+	}
+}
+
+/* A row setting and showing more than it holds in place, and falling
+ * back on more parent values than are remembered, sees all of them. */
+START_TEST(test_lazy_many)
+{
+	static struct page_t_many m;
+	struct page_dict *d = page_dict_new("lazy-many");
+	char *tpl = NULL, *want = NULL;
+	size_t tpl_len = 0, want_len = 0;
+	FILE *t = open_memstream(&tpl, &tpl_len), *w = open_memstream(&want, &want_len);
+
+	ck_assert(t != NULL && w != NULL);
+	fprintf(t, "{{%%AUTOESCAPE context=\"HTML\"}}\n{{#ROW}}");
+	for (int k = 0; k < PAGE_T_MANY; k++) {
+		snprintf(m.keys[k], sizeof m.keys[k], "K%d", k);
+		snprintf(m.sections[k], sizeof m.sections[k], "S%d", k);
+		fprintf(t, "{{K%d}}{{#S%d}}+{{/S%d}} ", k, k, k);
+	}
+	for (int k = 0; k < PAGE_T_PARENTS; k++) {
+		snprintf(m.parents[k], sizeof m.parents[k], "P%d", k);
+		page_set(d, m.parents[k], tu_fmt("p%d", k));
+		fprintf(t, "{{P%d}} ", k);
+	}
+	fprintf(t, "\n{{/ROW}}\n");
+	for (int i = 0; i < 3; i++) {
+		for (int k = 0; k < PAGE_T_MANY; k++)
+			fprintf(w, "%d.%d%s ", i, k, k % 2 == 0 ? "+" : "");
+		for (int k = 0; k < PAGE_T_PARENTS; k++)
+			fprintf(w, "p%d ", k);
+		fprintf(w, "\n");
+	}
+	ck_assert(fclose(t) == 0 && fclose(w) == 0);
+	page_t_template("lz_many.tpl", tpl);
+	page_add_lazy_section(d, "ROW", 3, page_t_fill_many, &m);
+	page_t_expect("lz_many.tpl", d, want);
+	free(tpl);
+	free(want);
+	page_dict_free(d);
+}
+END_TEST
+
 /* A fill that sets J to "s" and the row's index. */
 static void page_t_fill_sub(void *ctx, size_t i, struct page_row *row)
 {
@@ -857,6 +920,7 @@ static Suite *page_suite(void)
 	tcase_add_test(tc, test_lazy_escape);
 	tcase_add_test(tc, test_lazy_includes);
 	tcase_add_test(tc, test_lazy_empty);
+	tcase_add_test(tc, test_lazy_many);
 	tcase_add_test(tc, test_lazy_mixed);
 	tcase_add_loop_test(tc, test_lazy_nested, 0, PAGE_T_LEN(page_t_nest_rows));
 	tcase_add_test(tc, test_lazy_large);
