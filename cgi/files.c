@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "dircache.h"
 #include "files.h"
 #include "listing.h"
 #include "names.h"
@@ -385,52 +387,232 @@ static void files_fill_pager(struct page_dict *d, const struct listing_page *pg)
 	}
 }
 
-/* Fill the rows of the page shown: a lazy section filled from rows
- * (which must live until the page is expanded), and the counts. */
-static void files_fill_rows(struct page_dict *d, struct files_rows *rows,
-			    const struct listing_page *pg, const struct files_view *v)
+/* The rows of the page shown, rendered: kept by the cache, or fresh (own,
+ * freed once the page is out). */
+struct files_rendered {
+	const char *html;
+	size_t html_len;
+	size_t total;             /* entries after the filter */
+	struct listing_page page;
+	char *own;
+};
+
+/* Put the rendered rows and the counts in d, and the page chooser. */
+static void files_fill_rows(struct page_dict *d, const struct files_rendered *rows,
+			    const struct files_view *v)
 {
-	rows->first = pg->first;
-	page_add_lazy_section(d, "ROW", pg->count, files_row_fill, rows);
-	if (rows->l->count == 0)
+	const struct listing_page *pg = &rows->page;
+
+	page_set_prerendered(d, "ROWS", rows->html, rows->html_len);
+	if (rows->total == 0)
 		page_show(d, v->filter != NULL ? "NO_MATCH" : "EMPTY");
 	else
 		page_show(d, "HAS_ROWS");
-	page_set_int(d, "COUNT", (long long)rows->l->count);
+	page_set_int(d, "COUNT", (long long)rows->total);
 	page_set_int(d, "FIRST", (long long)(pg->first + (pg->count > 0)));
 	page_set_int(d, "LAST", (long long)(pg->first + pg->count));
 	files_fill_pager(d, pg);
 }
 
-/* Show the entries of listing l (filtered, sorted, one page) in d and
- * finish the page; the rows are filled while the page expands, so l is
- * freed only after. */
-static void files_show(struct req *r, struct page_dict *d, struct fs_listing *l,
-		       const struct files_view *v, int root, const char *path)
+/* The cache key of a page's rows: all they depend on besides the directory
+ * (its location, the interface, sort, filter and page), each text field
+ * preceded by its length. False when it does not fit. */
+static bool files_cache_key(char *out, size_t size, int root, const char *path, bool legacy,
+			    const struct files_view *v)
 {
+	const char *filter = v->filter != NULL ? v->filter : "";
+	const char *highlight = v->highlight != NULL ? v->highlight : "";
+	int n = snprintf(out, size, "%d %zu:%s %d %d %d %zu:%s %zu %zu %zu:%s", root,
+			 strlen(path), path, legacy, (int)v->key, v->desc, strlen(filter),
+			 filter, v->page, v->per_page, strlen(highlight), highlight);
+
+	return n > 0 && (size_t)n < size;
+}
+
+/* Whether a row must be compared again each time a kept page is used:
+ * whatever inotify on its directory would not report a change of (a link's
+ * destination, a subdirectory's own size and date, a file with another
+ * name elsewhere, special files). */
+static bool files_needs_check(const struct listing_entry *e)
+{
+	return e->type != LISTING_TYPE_FILE || e->nlink != 1;
+}
+
+/* Whether a row kept with a page still shows the same. A link is only
+ * followed again: replacing or changing the link itself is an event of its
+ * directory, which would have dropped the page. */
+static bool files_check_holds(struct req *r, int root, const char *path, int dirfd,
+			      const struct listing_entry *kept)
+{
+	struct listing_entry now;
+	bool same;
+
+	if (kept->type == LISTING_TYPE_LINK) {
+		now = *kept;
+		now.dest_rel = NULL;
+		same = fs_link_lead(&r->roots, root, path, dirfd, &now) == ERR_OK &&
+		       listing_entry_looks_same(kept, &now);
+		free(now.dest_rel);
+		return same;
+	}
+	if (fs_entry_at(&r->roots, root, path, dirfd, kept->name, &now) != ERR_OK)
+		return false;
+	same = listing_entry_looks_same(kept, &now);
+	fs_entry_free(&now);
+	return same;
+}
+
+/* Whether the rows a kept page compares again still show the same. */
+static bool files_checks_hold(struct req *r, int root, const char *path, int dirfd,
+			      const struct dircache_item *it)
+{
+	for (size_t i = 0; i < it->check_count; i++) {
+		if (!files_check_holds(r, root, path, dirfd, &it->checks[i]))
+			return false;
+	}
+	return true;
+}
+
+/* The rows of a kept page of dirfd, if there is one that still holds. */
+static bool files_from_cache(struct req *r, int root, const char *path, int dirfd,
+			     const char *key, struct files_rendered *out)
+{
+	const struct dircache_item *it = key != NULL ? dircache_find(dirfd, key) : NULL;
+
+	if (it == NULL || !files_checks_hold(r, root, path, dirfd, it))
+		return false;
+	out->html = it->html;
+	out->html_len = it->html_len;
+	out->total = it->total;
+	out->page = it->page;
+	return true;
+}
+
+/* Expand the rows of the page into memory (rows.tpl, AUTOESCAPE on). */
+static err_t files_rows_expand(struct req *r, struct files_rows *rows, size_t count,
+			       struct files_rendered *out)
+{
+	struct page_dict *d = page_dict_new("rows");
+	size_t len = 0;
+	FILE *f = d != NULL ? open_memstream(&out->own, &len) : NULL;
+	struct out o;
+	err_t e;
+
+	if (f == NULL) {
+		page_dict_free(d);
+		return ERR_NOMEM;
+	}
+	page_set_global(d, "BASE_URL", r->cfg->base_url);
+	page_set_global(d, "STATIC_URL", r->cfg->static_url);
+	page_set_global(d, "CUR_ROOT", fs_root_name((fs_root_id)rows->l->root));
+	page_set_global(d, "CUR_PATH", rows->path);
+	page_add_lazy_section(d, "ROW", count, files_row_fill, rows);
+	out_init_body(&o, f);
+	e = page_expand("shared/rows.tpl", d, &o);
+	page_dict_free(d);
+	if (fclose(f) != 0 && e == ERR_OK)
+		e = ERR_NOMEM;
+	out->html = out->own;
+	out->html_len = len;
+	return e;
+}
+
+/* Keep the rendered rows for next time, with the rows to compare again
+ * then; nothing is kept when a row could not be read. */
+static void files_keep(const struct dircache_ticket *t, const char *key,
+		       const struct fs_listing *l, const struct files_rendered *rows)
+{
+	const struct listing_page *pg = &rows->page;
+	struct listing_entry *checks = malloc((pg->count + 1) * sizeof *checks);
+	size_t n = 0;
+
+	for (size_t i = pg->first; checks != NULL && i < pg->first + pg->count; i++) {
+		const struct listing_entry *e = &l->entries[i];
+
+		if (!e->stated) {
+			free(checks);
+			return;
+		}
+		if (files_needs_check(e))
+			checks[n++] = *e;
+	}
+	if (checks != NULL)
+		dircache_keep(t, key, rows->html, rows->html_len, checks, n, rows->total, pg);
+	free(checks);
+}
+
+/* Read, filter, sort and stat the directory open as dirfd (which the
+ * listing owns from here) and render the rows of the page shown; kept in
+ * the cache when key is not NULL. */
+static err_t files_render(struct req *r, int root, const char *path, int dirfd,
+			  const struct files_view *v, const char *key,
+			  struct files_rendered *out)
+{
+	struct dircache_ticket ticket;
+	struct fs_listing l;
 	struct files_rows rows = {
-		.l = l,
+		.l = &l,
 		.path = path,
 		.highlight = v->highlight,
 		.legacy = strcmp(r->user.interface, "legacy") == 0,
 	};
-	struct listing_page pg;
+	err_t e;
 
-	files_apply_filter(l, v->filter);
-	pg = files_arrange(r, l, v);
-	files_fill_rows(d, &rows, &pg, v);
-	view_finish(r, 200, fs_root_label((fs_root_id)root));
-	fs_listing_free(l);
+	dircache_begin(dirfd, &ticket);
+	e = fs_list_dir(&r->roots, root, path, dirfd, &l);
+	if (e != ERR_OK)
+		return e;
+	files_apply_filter(&l, v->filter);
+	out->page = files_arrange(r, &l, v);
+	out->total = l.count;
+	rows.first = out->page.first;
+	e = files_rows_expand(r, &rows, out->page.count, out);
+	if (e == ERR_OK && key != NULL)
+		files_keep(&ticket, key, &l, out);
+	fs_listing_free(&l);
+	return e;
+}
+
+/* Finish a listing page saying the directory cannot be read. */
+static void files_denied(struct req *r, struct page_dict *d, int root)
+{
+	page_show(d, "DENIED");
+	view_finish(r, 403, fs_root_label((fs_root_id)root));
+}
+
+/* Show the listing of the directory open as dirfd (closed here): the rows
+ * from the cache when they still hold, else rendered now. */
+static void files_show(struct req *r, struct page_dict *d, int dirfd,
+		       const struct files_view *v, int root, const char *path)
+{
+	char key[3 * NAMES_PATH_MAX];
+	bool keyed = files_cache_key(key, sizeof key, root, path,
+				     strcmp(r->user.interface, "legacy") == 0, v);
+	struct files_rendered rows = {0};
+	err_t e = ERR_OK;
+
+	if (files_from_cache(r, root, path, dirfd, keyed ? key : NULL, &rows))
+		close(dirfd);
+	else
+		e = files_render(r, root, path, dirfd, v, keyed ? key : NULL, &rows);
+	if (e == ERR_DENIED) {
+		files_denied(r, d, root);
+	} else if (e != ERR_OK) {
+		view_error(r, e);
+	} else {
+		files_fill_rows(d, &rows, v);
+		view_finish(r, 200, fs_root_label((fs_root_id)root));
+	}
+	free(rows.own);
 }
 
 /* GET /files: the listing of (root, path). */
 void files_list(struct req *r)
 {
 	char path[NAMES_PATH_MAX];
-	int root;
+	int root, dirfd = -1;
 	struct files_view v = {0};
 	err_t e = req_location(r, &root, path, sizeof path);
-	struct fs_listing l;
 	struct page_dict *d;
 
 	if (e == ERR_OK)
@@ -440,7 +622,7 @@ void files_list(struct req *r)
 	if (e == ERR_OK && r->roots.root[root].fd < 0)
 		e = ERR_ROOT_UNKNOWN;
 	if (e == ERR_OK)
-		e = fs_list(&r->roots, root, path, &l);
+		e = fs_open_dir(&r->roots, root, path, &dirfd);
 	if (e != ERR_OK && e != ERR_DENIED) {
 		view_error(r, e);
 		return;
@@ -461,11 +643,10 @@ void files_list(struct req *r)
 		page_set(page_add_section(d, "UP"), "UP_PATH", parent);
 	}
 	if (e == ERR_DENIED) {
-		page_show(d, "DENIED");
-		view_finish(r, 403, fs_root_label((fs_root_id)root));
+		files_denied(r, d, root);
 		return;
 	}
-	files_show(r, d, &l, &v, root, path);
+	files_show(r, d, dirfd, &v, root, path);
 }
 
 /* Read the location and name of one entry and stat it. */

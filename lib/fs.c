@@ -706,7 +706,6 @@ static err_t fs_fill_entry(const struct fs_roots *roots, int root, const char *d
 			   int dirfd, struct listing_entry *e)
 {
 	struct stat st;
-	struct fs_resolution *res;
 	char target[NAMES_PATH_MAX];
 	ssize_t n;
 
@@ -733,15 +732,26 @@ static err_t fs_fill_entry(const struct fs_roots *roots, int root, const char *d
 		return ERR_OK;
 	}
 	e->target = malloc((size_t)n + 1);
-	res = malloc(sizeof *res);
-	if (e->target == NULL || res == NULL) {
-		free(res);
+	if (e->target == NULL)
 		return ERR_NOMEM;
-	}
 	memcpy(e->target, target, (size_t)n);
 	e->target[n] = '\0';
 	e->target_len = (size_t)n;
-	if (fs_resolve_from(roots, root, dir_rel, dirfd, target, (size_t)n, res) != ERR_OK) {
+	return fs_link_lead(roots, root, dir_rel, dirfd, e);
+}
+
+/* Work out where a link entry leads from its target. */
+err_t fs_link_lead(const struct fs_roots *roots, int root, const char *dir_rel, int dirfd,
+		   struct listing_entry *e)
+{
+	struct fs_resolution *res = malloc(sizeof *res);
+
+	free(e->dest_rel);
+	e->dest_rel = NULL;
+	if (res == NULL)
+		return ERR_NOMEM;
+	if (fs_resolve_from(roots, root, dir_rel, dirfd, e->target, e->target_len, res) !=
+	    ERR_OK) {
 		res->state = LISTING_LINK_DANGLING;
 		res->root = -1;
 	}
@@ -847,16 +857,29 @@ static err_t fs_listing_read(struct fs_listing *l, int readfd)
 err_t fs_list(const struct fs_roots *roots, int root, const char *rel,
 	      struct fs_listing *out)
 {
+	int dirfd;
+	err_t e = fs_open_dir(roots, root, rel, &dirfd);
+
+	if (e != ERR_OK) {
+		memset(out, 0, sizeof *out);
+		out->dirfd = -1;
+		return e;
+	}
+	return fs_list_dir(roots, root, rel, dirfd, out);
+}
+
+/* Read the names and types of a directory already open; the listing owns
+ * dirfd from here on, whatever happens. */
+err_t fs_list_dir(const struct fs_roots *roots, int root, const char *rel, int dirfd,
+		  struct fs_listing *out)
+{
 	int readfd;
 	size_t i;
 	err_t e;
 
 	memset(out, 0, sizeof *out);
-	out->dirfd = -1;
+	out->dirfd = dirfd;
 	out->root = root;
-	e = fs_open_dir(roots, root, rel, &out->dirfd);
-	if (e != ERR_OK)
-		return e;
 	out->rel = strdup(rel);
 	if (out->rel == NULL) {
 		fs_listing_free(out);
@@ -945,14 +968,24 @@ err_t fs_entry_get(const struct fs_roots *roots, int root, const char *dir_rel,
 	e = fs_open_dir(roots, root, dir_rel, &dirfd);
 	if (e != ERR_OK)
 		return e;
+	e = fs_entry_at(roots, root, dir_rel, dirfd, name, entry);
+	close(dirfd);
+	return e;
+}
+
+/* Stat one entry of a directory already open. */
+err_t fs_entry_at(const struct fs_roots *roots, int root, const char *dir_rel, int dirfd,
+		  const char *name, struct listing_entry *entry)
+{
+	err_t e;
+
+	memset(entry, 0, sizeof *entry);
+	entry->dest_root = -1;
 	entry->name = strdup(name);
-	if (entry->name == NULL) {
-		close(dirfd);
+	if (entry->name == NULL)
 		return ERR_NOMEM;
-	}
 	entry->name_len = strlen(name);
 	e = fs_fill_entry(roots, root, dir_rel, dirfd, entry);
-	close(dirfd);
 	if (e != ERR_OK)
 		fs_entry_free(entry);
 	return e;

@@ -90,6 +90,11 @@ struct fs_listing {
 err_t fs_list(const struct fs_roots *roots, int root, const char *rel,
 	      struct fs_listing *out);
 
+/* fs_list for a directory opened with fs_open_dir: the listing owns dirfd
+ * from the call on, whether it succeeds or not. */
+err_t fs_list_dir(const struct fs_roots *roots, int root, const char *rel, int dirfd,
+		  struct fs_listing *out);
+
 /* Fill the stat fields of entry i of a listing: mode, size, link count,
  * owner and group names, mtime, and for a link its target and where it
  * leads (fs_resolve). Idempotent. */
@@ -105,6 +110,17 @@ void fs_listing_free(struct fs_listing *l);
  * filling *entry as fs_listing_stat does; free with fs_entry_free. */
 err_t fs_entry_get(const struct fs_roots *roots, int root, const char *dir_rel,
 		   const char *name, struct listing_entry *entry);
+
+/* fs_entry_get in a directory (root, dir_rel) already open as dirfd (an
+ * fd from fs_open_dir); name must be a single valid entry name. */
+err_t fs_entry_at(const struct fs_roots *roots, int root, const char *dir_rel, int dirfd,
+		  const char *name, struct listing_entry *entry);
+
+/* Work out again where a link entry of directory (root, dir_rel), open as
+ * dirfd, leads from its target (e->target): sets link_state, dest_root,
+ * dest_type and dest_rel (replaced). */
+err_t fs_link_lead(const struct fs_roots *roots, int root, const char *dir_rel, int dirfd,
+		   struct listing_entry *e);
 
 /* Free the strings of an entry filled by fs_entry_get. */
 void fs_entry_free(struct listing_entry *entry);

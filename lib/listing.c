@@ -468,3 +468,23 @@ struct listing_page listing_paginate(size_t total, size_t page, size_t per_page)
 	p.count = total - p.first < per_page ? total - p.first : per_page;
 	return p;
 }
+
+/* Two optional strings are equal (NULL only equals NULL). */
+static bool listing_same_text(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Compare what a listing row shows of two entries. */
+bool listing_entry_looks_same(const struct listing_entry *a, const struct listing_entry *b)
+{
+	if (!a->stated || !b->stated || a->type != b->type || a->mode != b->mode ||
+	    a->size != b->size || a->mtime != b->mtime)
+		return false;
+	if (a->type != LISTING_TYPE_LINK)
+		return true;
+	return a->target_len == b->target_len &&
+	       (a->target_len == 0 || memcmp(a->target, b->target, a->target_len) == 0) &&
+	       a->link_state == b->link_state && a->dest_root == b->dest_root &&
+	       a->dest_type == b->dest_type && listing_same_text(a->dest_rel, b->dest_rel);
+}

@@ -55,6 +55,10 @@ struct listing_entry {
 	listing_type dest_type; /* type of the final entry */
 };
 
+/* Whether two stated entries of the same name show the same in a listing:
+ * type, mode, size, date, and for a link its target and where it leads. */
+bool listing_entry_looks_same(const struct listing_entry *a, const struct listing_entry *b);
+
 typedef enum {
 	LISTING_SORT_NAME = 0,
 	LISTING_SORT_SIZE,

@@ -66,6 +66,16 @@ void out_init_file(struct out *o, FILE *file)
 		out_reset(o, NULL, file);
 }
 
+/* Start a body with no status or headers (a page part rendered into
+ * memory). */
+void out_init_body(struct out *o, FILE *file)
+{
+	if (o != NULL) {
+		out_reset(o, NULL, file);
+		o->head_done = true;
+	}
+}
+
 /* Hand len raw bytes to the stream or the FILE, whichever is set. Write
  * errors are left for the stream to report (FCGX_GetError, ferror). */
 static void out_emit(struct out *o, const char *data, size_t len)

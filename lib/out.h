@@ -32,6 +32,10 @@ void out_init_fcgi(struct out *o, FCGX_Stream *stream);
  * tests). */
 void out_init_file(struct out *o, FILE *file);
 
+/* Start a body only, no status or headers, to a FILE (a part of a page
+ * rendered into memory). */
+void out_init_body(struct out *o, FILE *file);
+
 /* Set the status (before any header is written); writes "Status: 303 See
  * Other". Returns ERR_IO if headers were already finished. */
 err_t out_status(struct out *o, int status);

@@ -36,6 +36,19 @@ typedef std::pair<const char *, size_t> page_bytes; /* a value's text */
  * that the many small pieces of a page (a tag, a value, an entity) cost a
  * copy each rather than a call into the sink. What is buffered goes out
  * when the buffer fills and when the emitter is flushed or destroyed. */
+/* The x-prerendered modifier writes a value exactly as it is. It is
+ * registered as XSS-safe, so AUTOESCAPE adds nothing after it: it is only
+ * for bytes ctemplate itself expanded, with AUTOESCAPE, for the same HTML
+ * context (page_set_prerendered). */
+class page_prerendered_modifier : public ctemplate::TemplateModifier {
+public:
+	void Modify(const char *in, size_t inlen, const ctemplate::PerExpandData *,
+		    ctemplate::ExpandEmitter *outbuf, const std::string &) const override
+	{
+		outbuf->Emit(in, inlen);
+	}
+};
+
 class page_emitter : public ctemplate::ExpandEmitter {
 public:
 	/* An emitter writing to o (which outlives it). */
@@ -556,6 +569,17 @@ static struct page_dict *page_handle(ctemplate::TemplateDictionary *td)
 	return reinterpret_cast<struct page_dict *>(td);
 }
 
+/* Register the x-prerendered modifier (once per process, before any
+ * template is parsed). */
+static void page_register_modifiers(void)
+{
+	static page_prerendered_modifier prerendered;
+	static bool done;
+
+	if (!done)
+		done = ctemplate::AddXssSafeModifier("x-prerendered", &prerendered);
+}
+
 /* Point the default template cache at dir after checking it is a directory
  * this process can list and read from. */
 extern "C" err_t page_set_root(const char *dir)
@@ -568,6 +592,7 @@ extern "C" err_t page_set_root(const char *dir)
 			return ERR_NOT_FOUND;
 		if (!ctemplate::mutable_default_template_cache()->SetTemplateRootDirectory(dir))
 			return ERR_IO;
+		page_register_modifiers();
 		return ERR_OK;
 	} catch (...) {
 		return ERR_IO;
@@ -619,6 +644,18 @@ extern "C" void page_set_n(struct page_dict *d, const char *key, const char *val
 		if (nul != NULL)
 			len = (size_t)(static_cast<const char *>(nul) - value);
 		page_td(d)->SetValue(key, ctemplate::TemplateString(value, len));
+	} catch (...) {
+	}
+}
+
+/* Set a variable to bytes already expanded, without copying them. */
+extern "C" void page_set_prerendered(struct page_dict *d, const char *key, const char *html,
+				     size_t len)
+{
+	try {
+		if (d == NULL || key == NULL || html == NULL)
+			return;
+		page_td(d)->SetValueWithoutCopy(key, ctemplate::TemplateString(html, len));
 	} catch (...) {
 	}
 }

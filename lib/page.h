@@ -35,6 +35,13 @@ void page_set(struct page_dict *d, const char *key, const char *value);
 /* Set a variable from len bytes (may hold any byte but NUL). */
 void page_set_n(struct page_dict *d, const char *key, const char *value, size_t len);
 
+/* Set a variable to HTML that page_expand already produced (AUTOESCAPE on)
+ * for the very context where the template writes it as
+ * {{KEY:x-prerendered}}: written as it is, never escaped again. The bytes
+ * are not copied and must outlive the expansion. Never give it anything
+ * else. */
+void page_set_prerendered(struct page_dict *d, const char *key, const char *html, size_t len);
+
 /* Set an integer variable. */
 void page_set_int(struct page_dict *d, const char *key, long long value);
 
