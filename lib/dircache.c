@@ -285,21 +285,35 @@ void dircache_begin(int dirfd, struct dircache_ticket *t)
 	t->ok = true;
 }
 
-/* The item to fill: a free one, or the least recently used. */
-static struct dircache_item *dircache_item_slot(void)
+/* The bytes of html the kept pages hold. */
+static size_t dircache_bytes(void)
 {
-	struct dircache_item *oldest = &dircache.items[0];
+	size_t sum = 0;
 
-	for (size_t i = 0; i < DIRCACHE_ITEMS; i++) {
-		struct dircache_item *it = &dircache.items[i];
+	for (size_t i = 0; i < DIRCACHE_ITEMS; i++)
+		sum += dircache.items[i].html_len;
+	return sum;
+}
 
-		if (it->key == NULL)
-			return it;
-		if (it->used < oldest->used)
-			oldest = it;
+/* The item to fill with a page of len bytes: the least recently used ones
+ * go until the pages fit in DIRCACHE_TOTAL_MAX_BYTES and a slot is free. */
+static struct dircache_item *dircache_item_slot(size_t len)
+{
+	for (;;) {
+		struct dircache_item *free_slot = NULL, *oldest = NULL;
+
+		for (size_t i = 0; i < DIRCACHE_ITEMS; i++) {
+			struct dircache_item *it = &dircache.items[i];
+
+			if (it->key == NULL)
+				free_slot = it;
+			else if (oldest == NULL || it->used < oldest->used)
+				oldest = it;
+		}
+		if (free_slot != NULL && dircache_bytes() + len <= DIRCACHE_TOTAL_MAX_BYTES)
+			return free_slot;
+		dircache_item_free(oldest);
 	}
-	dircache_item_free(oldest);
-	return oldest;
 }
 
 /* Copy a string of len bytes (len 0 and NULL give NULL); false when out of
@@ -356,7 +370,7 @@ bool dircache_keep(const struct dircache_ticket *t, const char *key, const char 
 	w = dircache_watch_of(t->wd);
 	if (w == NULL || w->last_event > t->serial)
 		return false;
-	it = dircache_item_slot();
+	it = dircache_item_slot(html_len);
 	if (!dircache_copy(&it->key, key, strlen(key)) ||
 	    !dircache_copy(&it->html, html, html_len) ||
 	    !dircache_copy_checks(it, checks, check_count)) {

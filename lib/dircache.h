@@ -27,6 +27,7 @@
 #define DIRCACHE_MAX_AGE_MS 1000
 #define DIRCACHE_ITEMS 16
 #define DIRCACHE_ITEM_MAX_BYTES (1024 * 1024)
+#define DIRCACHE_TOTAL_MAX_BYTES (4 * 1024 * 1024)
 
 /* A page kept for a directory. */
 struct dircache_item {

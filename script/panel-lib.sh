@@ -116,8 +116,9 @@ panel_lighttpd_conf() {
 		echo "server.pid-file = $(panel_conf_string "$dir/run/lighttpd.pid")"
 		echo "server.errorlog = $(panel_conf_string "$dir/run/error.log")"
 		echo 'server.tag = "filepanel"'
-		# pass the app's pages on as they come instead of spooling each to a file
-		echo 'server.stream-response-body = 1'
+		# take each page whole, then send it with a Content-Length: faster
+		# than passing it on chunk by chunk (measured by script/bench)
+		echo 'server.stream-response-body = 0'
 		if panel_is_root; then
 			echo "server.username = $(panel_conf_string "$PANEL_ACCOUNT")"
 			echo "server.groupname = $(panel_conf_string "$(id -gn "$PANEL_ACCOUNT")")"

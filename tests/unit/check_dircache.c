@@ -190,6 +190,29 @@ START_TEST(test_least_recently_used_goes)
 }
 END_TEST
 
+START_TEST(test_total_bytes_bounded)
+{
+	struct dircache_ticket t;
+	size_t size = DIRCACHE_ITEM_MAX_BYTES, pages = DIRCACHE_TOTAL_MAX_BYTES / size + 1;
+	char *html = malloc(size), key[32];
+
+	ck_assert_ptr_nonnull(html);
+	memset(html, 'x', size);
+	for (size_t i = 0; i < pages; i++) {
+		snprintf(key, sizeof key, "big %zu", i);
+		dircache_begin(dirfd_base, &t);
+		ck_assert(dircache_keep(&t, key, html, size, NULL, 0, 1, &one_page));
+	}
+	/* the oldest went to make room; the newest are all there */
+	ck_assert_ptr_null(dircache_find(dirfd_base, "big 0"));
+	for (size_t i = 1; i < pages; i++) {
+		snprintf(key, sizeof key, "big %zu", i);
+		ck_assert_ptr_nonnull(dircache_find(dirfd_base, key));
+	}
+	free(html);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	struct dircache_ticket t;
@@ -280,6 +303,7 @@ static Suite *dircache_suite(void)
 	tcase_add_test(tc, test_old_pages_go);
 	tcase_add_test(tc, test_checks_are_copied);
 	tcase_add_test(tc, test_least_recently_used_goes);
+	tcase_add_test(tc, test_total_bytes_bounded);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_looks_same);
 	suite_add_tcase(s, tc);
