@@ -14,6 +14,9 @@
 
 #define FILES_PER_PAGE 1000
 #define FILES_PER_PAGE_MAX 100000
+/* Pages of more rows are streamed into the response as they expand, never
+ * held in memory (nor kept by the cache, whose pages are at most 1 MiB). */
+#define FILES_ROWS_IN_MEMORY_MAX 2000
 
 /* The word on a link's badge for its state (NULL when it works). */
 static const char *files_badge(listing_link_state s)
@@ -403,7 +406,8 @@ static void files_fill_rows(struct page_dict *d, const struct files_rendered *ro
 {
 	const struct listing_page *pg = &rows->page;
 
-	page_set_prerendered(d, "ROWS", rows->html, rows->html_len);
+	if (rows->html != NULL)
+		page_set_prerendered(d, "ROWS", rows->html, rows->html_len);
 	if (rows->total == 0)
 		page_show(d, v->filter != NULL ? "NO_MATCH" : "EMPTY");
 	else
@@ -542,34 +546,48 @@ static void files_keep(const struct dircache_ticket *t, const char *key,
 }
 
 /* Read, filter, sort and stat the directory open as dirfd (which the
- * listing owns from here) and render the rows of the page shown; kept in
- * the cache when key is not NULL. */
-static err_t files_render(struct req *r, int root, const char *path, int dirfd,
-			  const struct files_view *v, const char *key,
+ * listing l owns from here) and work out the page shown. */
+static err_t files_read(struct req *r, int root, const char *path, int dirfd,
+			const struct files_view *v, struct fs_listing *l,
+			struct files_rendered *out)
+{
+	err_t e = fs_list_dir(&r->roots, root, path, dirfd, l);
+
+	if (e != ERR_OK)
+		return e;
+	files_apply_filter(l, v->filter);
+	out->page = files_arrange(r, l, v);
+	out->total = l->count;
+	return ERR_OK;
+}
+
+/* Render the rows of the page of a directory read now: into memory, kept
+ * in the cache when key is not NULL; or, for a page of many rows, as a
+ * lazy section of d streamed when the page expands (l and rows must then
+ * live until it has). */
+static err_t files_render(struct req *r, struct page_dict *d, int root, const char *path,
+			  int dirfd, const struct files_view *v, const char *key,
+			  struct fs_listing *l, struct files_rows *rows,
 			  struct files_rendered *out)
 {
 	struct dircache_ticket ticket;
-	struct fs_listing l;
-	struct files_rows rows = {
-		.l = &l,
-		.path = path,
-		.highlight = v->highlight,
-		.legacy = strcmp(r->user.interface, "legacy") == 0,
-	};
 	err_t e;
 
 	dircache_begin(dirfd, &ticket);
-	e = fs_list_dir(&r->roots, root, path, dirfd, &l);
+	e = files_read(r, root, path, dirfd, v, l, out);
 	if (e != ERR_OK)
 		return e;
-	files_apply_filter(&l, v->filter);
-	out->page = files_arrange(r, &l, v);
-	out->total = l.count;
-	rows.first = out->page.first;
-	e = files_rows_expand(r, &rows, out->page.count, out);
+	rows->first = out->page.first;
+	if (out->page.count > FILES_ROWS_IN_MEMORY_MAX) {
+		struct page_dict *view = page_add_include(page_add_section(d, "STREAMED_ROWS"),
+							  "ROWS_VIEW", "shared/rows.tpl");
+
+		page_add_lazy_section(view, "ROW", out->page.count, files_row_fill, rows);
+		return ERR_OK;
+	}
+	e = files_rows_expand(r, rows, out->page.count, out);
 	if (e == ERR_OK && key != NULL)
-		files_keep(&ticket, key, &l, out);
-	fs_listing_free(&l);
+		files_keep(&ticket, key, l, out);
 	return e;
 }
 
@@ -588,22 +606,31 @@ static void files_show(struct req *r, struct page_dict *d, int dirfd,
 	char key[3 * NAMES_PATH_MAX];
 	bool keyed = files_cache_key(key, sizeof key, root, path,
 				     strcmp(r->user.interface, "legacy") == 0, v);
-	struct files_rendered rows = {0};
+	struct fs_listing l = {.dirfd = -1};
+	struct files_rows rows = {
+		.l = &l,
+		.path = path,
+		.highlight = v->highlight,
+		.legacy = strcmp(r->user.interface, "legacy") == 0,
+	};
+	struct files_rendered rendered = {0};
 	err_t e = ERR_OK;
 
-	if (files_from_cache(r, root, path, dirfd, keyed ? key : NULL, &rows))
+	if (files_from_cache(r, root, path, dirfd, keyed ? key : NULL, &rendered))
 		close(dirfd);
 	else
-		e = files_render(r, root, path, dirfd, v, keyed ? key : NULL, &rows);
+		e = files_render(r, d, root, path, dirfd, v, keyed ? key : NULL, &l, &rows,
+				 &rendered);
 	if (e == ERR_DENIED) {
 		files_denied(r, d, root);
 	} else if (e != ERR_OK) {
 		view_error(r, e);
 	} else {
-		files_fill_rows(d, &rows, v);
+		files_fill_rows(d, &rendered, v);
 		view_finish(r, 200, fs_root_label((fs_root_id)root));
 	}
-	free(rows.own);
+	fs_listing_free(&l);
+	free(rendered.own);
 }
 
 /* GET /files: the listing of (root, path). */

@@ -33,7 +33,7 @@
 </tr>
 </thead>
 <tbody>
-{{ROWS:x-prerendered}}
+{{ROWS:x-prerendered}}{{#STREAMED_ROWS}}{{>ROWS_VIEW}}{{/STREAMED_ROWS}}
 </tbody>
 </table>
 </div>
