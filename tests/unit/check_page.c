@@ -698,7 +698,7 @@ END_TEST
 /* Keys (K0 ...), sections (S0 ...) and parent keys (P0 ...) of the many
  * test, and the values of the row being filled. */
 struct page_t_many {
-	char keys[PAGE_T_MANY][8], sections[PAGE_T_MANY][8], parents[PAGE_T_PARENTS][8];
+	char keys[PAGE_T_MANY][16], sections[PAGE_T_MANY][16], parents[PAGE_T_PARENTS][16];
 	char values[PAGE_T_MANY][PAGE_T_NUM];
 };
 
