@@ -604,8 +604,6 @@ static void files_show(struct req *r, struct page_dict *d, int dirfd,
 		       const struct files_view *v, int root, const char *path)
 {
 	char key[3 * NAMES_PATH_MAX];
-	bool keyed = files_cache_key(key, sizeof key, root, path,
-				     strcmp(r->user.interface, "legacy") == 0, v);
 	struct fs_listing l = {.dirfd = -1};
 	struct files_rows rows = {
 		.l = &l,
@@ -613,6 +611,7 @@ static void files_show(struct req *r, struct page_dict *d, int dirfd,
 		.highlight = v->highlight,
 		.legacy = strcmp(r->user.interface, "legacy") == 0,
 	};
+	bool keyed = files_cache_key(key, sizeof key, root, path, rows.legacy, v);
 	struct files_rendered rendered = {0};
 	err_t e = ERR_OK;
 

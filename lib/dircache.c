@@ -183,21 +183,29 @@ static void dircache_poll(void)
 	}
 }
 
-/* The device and inode of an open directory on a local filesystem; false
- * when it cannot be told or is not local. */
+/* The device and inode of an open directory; false when it is none. */
 static bool dircache_identify(int dirfd, dev_t *dev, ino_t *ino)
 {
-	struct statfs fs;
 	struct stat st;
 
-	if (fstat(dirfd, &st) != 0 || !S_ISDIR(st.st_mode) || fstatfs(dirfd, &fs) != 0)
+	if (fstat(dirfd, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return true;
+}
+
+/* Whether an open directory lies on a local filesystem. Only pages of
+ * those are kept, so a page found by device and inode is on one too. */
+static bool dircache_is_local(int dirfd)
+{
+	struct statfs fs;
+
+	if (fstatfs(dirfd, &fs) != 0)
 		return false;
 	for (size_t i = 0; i < sizeof dircache_local_fs / sizeof dircache_local_fs[0]; i++) {
-		if ((unsigned long)fs.f_type == dircache_local_fs[i]) {
-			*dev = st.st_dev;
-			*ino = st.st_ino;
+		if ((unsigned long)fs.f_type == dircache_local_fs[i])
 			return true;
-		}
 	}
 	return false;
 }
@@ -274,7 +282,8 @@ void dircache_begin(int dirfd, struct dircache_ticket *t)
 
 	memset(t, 0, sizeof *t);
 	t->wd = -1;
-	if (!dircache_on() || !dircache_open() || !dircache_identify(dirfd, &t->dev, &t->ino))
+	if (!dircache_on() || !dircache_open() || !dircache_is_local(dirfd) ||
+	    !dircache_identify(dirfd, &t->dev, &t->ino))
 		return;
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", dirfd);
 	wd = inotify_add_watch(dircache.fd, proc, DIRCACHE_EVENTS);
@@ -316,7 +325,7 @@ static struct dircache_item *dircache_item_slot(size_t len)
 	}
 }
 
-/* Copy a string of len bytes (len 0 and NULL give NULL); false when out of
+/* Copy a string of len bytes (NULL stays NULL); false when out of
  * memory. */
 static bool dircache_copy(char **dst, const char *src, size_t len)
 {
