@@ -16,6 +16,8 @@
 
 #include "auth.h"
 #include "err.h"
+#include "fs.h"
+#include "http.h"
 #include "names.h"
 #include "store.h"
 
@@ -25,7 +27,7 @@ enum admin_exit { ADMIN_OK = 0, ADMIN_FAILED = 1, ADMIN_USAGE = 2 };
 
 struct admin_opts {
 	const char *db;
-	const char *home, *web, *ftp, *user, *interface;
+	const char *home, *web, *ftp, *user, *interface, *address;
 	long long limit;
 };
 
@@ -37,13 +39,21 @@ static const char admin_usage_text[] =
 	"  useradd NAME --home DIR [--web DIR] [--ftp DIR] [--interface new|legacy]\n"
 	"                                add an account; the password is read from\n"
 	"                                standard input (or asked for on a terminal)\n"
-	"  passwd NAME                   set an account's password the same way\n"
+	"  usermod NAME [--home DIR] [--web DIR] [--ftp DIR]\n"
+	"                                change an account's roots (\"\" for none) and\n"
+	"                                record what each is now\n"
+	"  passwd NAME                   set an account's password the same way, and\n"
+	"                                end every session of the account\n"
+	"  unlock NAME [--address ADDR]  forget NAME's failed logins (from every\n"
+	"                                address, or from ADDR and ADDR's own)\n"
 	"  userdel NAME                  delete an account and end its sessions\n"
 	"  users                         list the accounts\n"
 	"  audit [--user NAME] [--limit N]\n"
 	"                                show the audit log, oldest first\n"
 	"\n"
 	"Web defaults to HOME/public_html and FTP to HOME/public_ftp when they exist.\n"
+	"Each root's identity (device and inode) is recorded by useradd, usermod\n"
+	"and init: the panel uses a root only while it is still that directory.\n"
 	"The database is --db, else $FILEPANEL_DB, else " ADMIN_DEFAULT_DB ".\n";
 
 /* Print a message for a person and return the failure exit code. */
@@ -190,12 +200,92 @@ static int admin_open(const struct admin_opts *o, struct store **s)
 	return ADMIN_OK;
 }
 
-/* init: create the database or bring its schema up to date, and check
- * that no account's roots hold it. */
+/* Record the identity each root of u has now (opened without following
+ * any link) into ids; a root that is missing or reached through a link is
+ * left unrecorded and named on stderr. Returns how many were left. */
+static int admin_root_ids(const struct store_user *u, struct store_ident ids[STORE_ROOTS])
+{
+	static const char *const labels[STORE_ROOTS] = {"Home", "Web", "FTP"};
+	const char *paths[STORE_ROOTS] = {u->home, u->web, u->ftp};
+	int missing = 0;
+
+	for (int i = 0; i < STORE_ROOTS; i++) {
+		struct fs_ident id;
+
+		ids[i] = (struct store_ident){0};
+		if (paths[i][0] == '\0')
+			continue;
+		if (fs_ident_of_path(paths[i], &id) != ERR_OK) {
+			fprintf(stderr, "filepanel-admin: %s: %s %s is not a directory reached without "
+					"a symbolic link; the panel shows it as unavailable until it is "
+					"(then run usermod %s)\n", u->name, labels[i], paths[i], u->name);
+			missing++;
+			continue;
+		}
+		ids[i] = (struct store_ident){true, id.dev, id.ino};
+	}
+	return missing;
+}
+
+/* Record the identities of u's roots that were never recorded. */
+static void admin_record_missing_ids(const struct store_user *u, void *ctx)
+{
+	struct store_ident ids[STORE_ROOTS];
+	struct store *s = ctx;
+	bool any = false;
+
+	for (int i = 0; i < STORE_ROOTS; i++)
+		any |= !u->ids[i].known && (i == 0 ? u->home : i == 1 ? u->web : u->ftp)[0] != '\0';
+	if (!any)
+		return;
+	admin_root_ids(u, ids);
+	for (int i = 0; i < STORE_ROOTS; i++) {
+		if (u->ids[i].known)
+			ids[i] = u->ids[i];
+	}
+	if (store_user_set_roots(s, u->name, NULL, NULL, NULL, ids) == ERR_OK)
+		printf("recorded the roots of %s\n", u->name);
+}
+
+/* The accounts of a store, read whole before any is changed. */
+struct admin_users {
+	struct store_user *v;
+	size_t count, cap;
+};
+
+/* store_user_each callback: keep a copy of the account. */
+static void admin_collect_user(const struct store_user *u, void *ctx)
+{
+	struct admin_users *all = ctx;
+
+	if (all->count == all->cap) {
+		size_t cap = all->cap ? all->cap * 2 : 16;
+		struct store_user *v = realloc(all->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return;
+		all->v = v;
+		all->cap = cap;
+	}
+	all->v[all->count++] = *u;
+}
+
+/* init: create the database or bring its schema up to date, check that
+ * no account's roots hold it, and record the roots' identities that an
+ * older version did not. */
 static int admin_init(const struct admin_opts *o, struct store *s)
 {
+	struct admin_users all = {0};
+	err_t e;
+
 	if (admin_db_outside(s, o->db) != ADMIN_OK)
 		return ADMIN_FAILED;
+	e = store_user_each(s, admin_collect_user, &all);
+	for (size_t i = 0; e == ERR_OK && i < all.count; i++)
+		admin_record_missing_ids(&all.v[i], s);
+	free(all.v);
+	if (e != ERR_OK)
+		return admin_fail(o->db, err_sentence(e));
 	printf("database ready: %s (schema version %d)\n", o->db, store_schema_version(s));
 	return ADMIN_OK;
 }
@@ -204,6 +294,7 @@ static int admin_init(const struct admin_opts *o, struct store *s)
 static int admin_useradd(const struct admin_opts *o, struct store *s, const char *name)
 {
 	char home[PATH_MAX], web[PATH_MAX], ftp[PATH_MAX], hash[AUTH_PWHASH_TEXT];
+	struct store_ident ids[STORE_ROOTS];
 	struct store_user existing;
 	err_t e;
 	int rc;
@@ -233,8 +324,14 @@ static int admin_useradd(const struct admin_opts *o, struct store *s, const char
 	e = store_begin(s);
 	if (e == ERR_OK)
 		e = store_user_add(s, name, hash, home, web, ftp);
-	if (e == ERR_OK && o->interface != NULL && store_user_get(s, name, &existing) == ERR_OK)
+	if (e == ERR_OK)
+		e = store_user_get(s, name, &existing);
+	if (e == ERR_OK && o->interface != NULL)
 		e = store_user_set_interface(s, existing.id, o->interface);
+	if (e == ERR_OK && admin_root_ids(&existing, ids) == 0)
+		e = store_user_set_roots(s, name, NULL, NULL, NULL, ids);
+	else if (e == ERR_OK)
+		e = ERR_ROOT_NOT_DIR;
 	if (e != ERR_OK) {
 		store_rollback(s);
 		return admin_fail(name, err_sentence(e));
@@ -264,10 +361,95 @@ static int admin_passwd(struct store *s, const char *name)
 	rc = admin_new_hash(hash);
 	if (rc != ADMIN_OK)
 		return rc;
-	e = store_user_set_password(s, name, hash);
+	/* the new password and the end of every old session, together */
+	e = store_begin(s);
+	if (e == ERR_OK)
+		e = store_user_set_password(s, name, hash);
+	if (e == ERR_OK)
+		e = store_session_delete_user(s, name);
+	if (e == ERR_OK)
+		e = store_commit(s);
+	else
+		store_rollback(s);
 	if (e != ERR_OK)
 		return admin_fail(name, err_sentence(e));
-	printf("password changed for %s\n", name);
+	printf("password changed for %s; every session of %s ended\n", name, name);
+	return ADMIN_OK;
+}
+
+/* A root path given to usermod: kept when not given, none when "", else
+ * made canonical (it must be a directory). */
+static int admin_usermod_path(const char *given, const char *label, char out[PATH_MAX],
+			      const char **use)
+{
+	*use = NULL;
+	if (given == NULL)
+		return ADMIN_OK;
+	if (*given == '\0') {
+		*use = "";
+		return ADMIN_OK;
+	}
+	if (admin_root_path(given, NULL, NULL, out, label) != ADMIN_OK)
+		return ADMIN_FAILED;
+	*use = out;
+	return ADMIN_OK;
+}
+
+/* usermod NAME [--home DIR] [--web DIR] [--ftp DIR]: change the roots and
+ * record what each is now (also after the customer set one up again). */
+static int admin_usermod(const struct admin_opts *o, struct store *s, const char *name)
+{
+	char home[PATH_MAX], web[PATH_MAX], ftp[PATH_MAX];
+	const char *h, *w, *f;
+	struct store_ident ids[STORE_ROOTS];
+	struct store_user u;
+	err_t e = store_user_get(s, name, &u);
+
+	if (e != ERR_OK)
+		return admin_fail(name, err_sentence(e));
+	if (admin_usermod_path(o->home, "home", home, &h) != ADMIN_OK ||
+	    admin_usermod_path(o->web, "web", web, &w) != ADMIN_OK ||
+	    admin_usermod_path(o->ftp, "ftp", ftp, &f) != ADMIN_OK)
+		return ADMIN_FAILED;
+	if (h != NULL && *h == '\0')
+		return admin_usage("an account needs a Home: --home cannot be empty");
+	snprintf(u.home, sizeof u.home, "%s", h != NULL ? h : u.home);
+	snprintf(u.web, sizeof u.web, "%s", w != NULL ? w : u.web);
+	snprintf(u.ftp, sizeof u.ftp, "%s", f != NULL ? f : u.ftp);
+	if (admin_root_ids(&u, ids) != 0)
+		return ADMIN_FAILED;
+	e = store_begin(s);
+	if (e == ERR_OK)
+		e = store_user_set_roots(s, name, u.home, u.web, u.ftp, ids);
+	if (e == ERR_OK && admin_db_outside(s, o->db) != ADMIN_OK)
+		e = ERR_DB_IN_ROOT;
+	if (e == ERR_OK)
+		e = store_commit(s);
+	else
+		store_rollback(s);
+	if (e != ERR_OK)
+		return e == ERR_DB_IN_ROOT ? ADMIN_FAILED : admin_fail(name, err_sentence(e));
+	printf("roots of %s: Home %s, Web %s, FTP %s\n", name, u.home, u.web[0] ? u.web : "(none)",
+	       u.ftp[0] ? u.ftp : "(none)");
+	return ADMIN_OK;
+}
+
+/* unlock NAME [--address ADDR]: forget NAME's counted login attempts. */
+static int admin_unlock(const struct admin_opts *o, struct store *s, const char *name)
+{
+	char addr[80];
+	int64_t cleared = 0;
+	err_t e = store_user_check_name(name);
+
+	if (e != ERR_OK)
+		return admin_fail(name, err_sentence(e));
+	if (o->address != NULL)
+		http_addr_key(o->address, addr, sizeof addr);
+	e = store_login_unlock(s, name, o->address != NULL ? addr : NULL, &cleared);
+	if (e != ERR_OK)
+		return admin_fail(name, err_sentence(e));
+	printf("unlocked %s%s%s (%lld counters cleared)\n", name, o->address ? " from " : "",
+	       o->address ? addr : "", (long long)cleared);
 	return ADMIN_OK;
 }
 
@@ -305,29 +487,21 @@ static int admin_users(struct store *s)
 	return ADMIN_OK;
 }
 
-/* Print a field of the audit log on one line: control characters, the
- * backslash and the tab are escaped so that no value can split a line or a
- * column; NULL prints as "-". */
+/* Print a field of the audit log on one line: names_visible_text escapes
+ * every control character (C1 included), every invisible or
+ * direction-changing character, every byte that is not UTF-8 and the
+ * backslash, so that no value can split a line or a column, or look like
+ * another; NULL prints as "-". */
 static void admin_print_field(const char *v, int last)
 {
-	const unsigned char *p = (const unsigned char *)v;
+	static char buf[NAMES_VISIBLE_SIZE(STORE_FIELD_MAX)];
 
 	if (v == NULL)
 		fputs("-", stdout);
-	for (; p != NULL && *p != '\0'; p++) {
-		if (*p == '\\')
-			fputs("\\\\", stdout);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p == '\r')
-			fputs("\\r", stdout);
-		else if (*p == '\t')
-			fputs("\\t", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
-	}
+	else if (names_visible_text(v, strlen(v), buf, sizeof buf) == ERR_OK)
+		fputs(buf, stdout);
+	else
+		printf("%s[...]", buf);
 	putchar(last ? '\n' : '\t');
 }
 
@@ -349,7 +523,8 @@ static void admin_print_audit(const struct store_audit *r, void *ctx)
 	admin_print_field(r->path, 0);
 	admin_print_field(r->target, 0);
 	admin_print_field(r->outcome, 0);
-	admin_print_field(r->detail, 1);
+	admin_print_field(r->detail, 0);
+	printf("%lld\n", (long long)r->count);
 }
 
 /* audit [--user NAME] [--limit N]. */
@@ -357,7 +532,7 @@ static int admin_audit(const struct admin_opts *o, struct store *s)
 {
 	err_t e;
 
-	printf("TIME\tUSER\tADDRESS\tACTION\tROOT\tPATH\tTARGET\tOUTCOME\tDETAIL\n");
+	printf("TIME\tUSER\tADDRESS\tACTION\tROOT\tPATH\tTARGET\tOUTCOME\tDETAIL\tCOUNT\n");
 	e = store_audit_each(s, o->user, o->limit, admin_print_audit, NULL);
 	if (e != ERR_OK)
 		return admin_fail(NULL, err_sentence(e));
@@ -375,6 +550,7 @@ static int admin_parse_options(int argc, char **argv, struct admin_opts *o)
 		{"user", required_argument, NULL, 'u'},
 		{"limit", required_argument, NULL, 'l'},
 		{"interface", required_argument, NULL, 'i'},
+		{"address", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, '?'},
 		{NULL, 0, NULL, 0},
 	};
@@ -389,6 +565,7 @@ static int admin_parse_options(int argc, char **argv, struct admin_opts *o)
 		case 'f': o->ftp = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'i': o->interface = optarg; break;
+		case 'a': o->address = optarg; break;
 		case 'l':
 			errno = 0;
 			o->limit = strtoll(optarg, &end, 10);
@@ -402,33 +579,77 @@ static int admin_parse_options(int argc, char **argv, struct admin_opts *o)
 	return ADMIN_OK;
 }
 
-/* Run one command against an open store. */
-static int admin_dispatch(const struct admin_opts *o, struct store *s, const char *cmd,
-			  const char *arg)
+/* One command of filepanel-admin. */
+struct admin_cmd {
+	const char *name;
+	bool needs_name;  /* takes an account name */
+	int (*run)(const struct admin_opts *o, struct store *s, const char *name);
+};
+
+/* The commands that take no account name, in the shape of the table. */
+static int admin_cmd_init(const struct admin_opts *o, struct store *s, const char *name)
 {
-	if (strcmp(cmd, "init") == 0)
-		return admin_init(o, s);
-	if (strcmp(cmd, "users") == 0)
-		return admin_users(s);
-	if (strcmp(cmd, "audit") == 0)
-		return admin_audit(o, s);
-	if (arg == NULL)
-		return admin_usage(NULL);
-	if (strcmp(cmd, "useradd") == 0)
-		return admin_useradd(o, s, arg);
-	if (strcmp(cmd, "passwd") == 0)
-		return admin_passwd(s, arg);
-	return admin_userdel(s, arg);
+	(void)name;
+	return admin_init(o, s);
+}
+
+/* users, in the shape of the table. */
+static int admin_cmd_users(const struct admin_opts *o, struct store *s, const char *name)
+{
+	(void)o;
+	(void)name;
+	return admin_users(s);
+}
+
+/* audit, in the shape of the table. */
+static int admin_cmd_audit(const struct admin_opts *o, struct store *s, const char *name)
+{
+	(void)name;
+	return admin_audit(o, s);
+}
+
+/* passwd, in the shape of the table. */
+static int admin_cmd_passwd(const struct admin_opts *o, struct store *s, const char *name)
+{
+	(void)o;
+	return admin_passwd(s, name);
+}
+
+/* userdel, in the shape of the table. */
+static int admin_cmd_userdel(const struct admin_opts *o, struct store *s, const char *name)
+{
+	(void)o;
+	return admin_userdel(s, name);
+}
+
+static const struct admin_cmd admin_cmds[] = {
+	{"init", false, admin_cmd_init},
+	{"useradd", true, admin_useradd},
+	{"usermod", true, admin_usermod},
+	{"passwd", true, admin_cmd_passwd},
+	{"unlock", true, admin_unlock},
+	{"userdel", true, admin_cmd_userdel},
+	{"users", false, admin_cmd_users},
+	{"audit", false, admin_cmd_audit},
+};
+
+/* The command called name, or NULL. */
+static const struct admin_cmd *admin_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof admin_cmds / sizeof admin_cmds[0]; i++) {
+		if (strcmp(name, admin_cmds[i].name) == 0)
+			return &admin_cmds[i];
+	}
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	static const char *const commands[] = {"init", "useradd", "passwd", "userdel", "users",
-					       "audit"};
 	struct admin_opts o = {0};
-	const char *cmd, *arg = NULL;
+	const struct admin_cmd *cmd;
+	const char *arg = NULL;
 	struct store *s = NULL;
-	int rc, known = 0;
+	int rc;
 
 	o.db = getenv("FILEPANEL_DB");
 	if (o.db == NULL || *o.db == '\0')
@@ -439,18 +660,18 @@ int main(int argc, char **argv)
 		return rc;
 	if (optind >= argc)
 		return admin_usage("no command given");
-	cmd = argv[optind++];
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		known |= strcmp(cmd, commands[i]) == 0;
-	if (!known)
+	cmd = admin_find(argv[optind++]);
+	if (cmd == NULL)
 		return admin_usage("unknown command");
 	if (optind < argc && argv[optind][0] != '-')
 		arg = argv[optind++];
 	rc = admin_parse_options(argc, argv, &o);
 	if (rc != ADMIN_OK)
 		return rc;
-	if (optind < argc)
+	if (optind < argc || (arg != NULL && !cmd->needs_name))
 		return admin_usage("too many arguments");
+	if (cmd->needs_name && arg == NULL)
+		return admin_usage(NULL);
 	if (!admin_db_dir_exists(o.db)) {
 		fprintf(stderr, "filepanel-admin: %s: the directory for the database does not exist\n",
 			o.db);
@@ -460,7 +681,7 @@ int main(int argc, char **argv)
 		return admin_fail(NULL, "libsodium could not be initialised");
 	rc = admin_open(&o, &s);
 	if (rc == ADMIN_OK)
-		rc = admin_dispatch(&o, s, cmd, arg);
+		rc = cmd->run(&o, s, arg);
 	store_close(s);
 	return rc;
 }

@@ -12,104 +12,62 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
 
 #include "auth.h"
+#include "change.h"
 #include "files.h"
 #include "links.h"
 #include "login.h"
 #include "page.h"
 #include "request.h"
 #include "store.h"
+#include "upkeep.h"
 #include "view.h"
 
 extern char **environ;
 
-enum page {
-	PAGE_HOME,
-	PAGE_LOGIN,
-	PAGE_LOGOUT,
-	PAGE_FILES,
-	PAGE_LINK,
-	PAGE_CREATE,
-	PAGE_DELETE,
-	PAGE_INTERFACE,
-	PAGE__MAX
-};
-
 #define GET_HEAD (METHOD_GET | METHOD_HEAD)
 
-static const char *const page_paths[PAGE__MAX] = {
-	[PAGE_HOME] = "/",
-	[PAGE_LOGIN] = "/login",
-	[PAGE_LOGOUT] = "/logout",
-	[PAGE_FILES] = "/files",
-	[PAGE_LINK] = "/link",
-	[PAGE_CREATE] = "/create",
-	[PAGE_DELETE] = "/delete",
-	[PAGE_INTERFACE] = "/interface",
+/* One page of the panel: a new page is one row. */
+struct route {
+	const char *path;
+	unsigned methods;            /* METHOD_ bits it answers */
+	bool needs_login;
+	audit_action action;         /* recorded (refused) when a POST fails the checks */
+	void (*handler)(struct req *r);
 };
 
-static const unsigned page_methods[PAGE__MAX] = {
-	[PAGE_HOME] = GET_HEAD,
-	[PAGE_LOGIN] = GET_HEAD | METHOD_POST,
-	[PAGE_LOGOUT] = METHOD_POST,
-	[PAGE_FILES] = GET_HEAD,
-	[PAGE_LINK] = GET_HEAD,
-	[PAGE_CREATE] = GET_HEAD | METHOD_POST,
-	[PAGE_DELETE] = GET_HEAD | METHOD_POST,
-	[PAGE_INTERFACE] = METHOD_POST,
+static const struct route routes[] = {
+	{"/", GET_HEAD, false, AUDIT_NONE, login_home},
+	{"/login", GET_HEAD | METHOD_POST, false, AUDIT_LOGIN, login_page},
+	{"/logout", METHOD_POST, true, AUDIT_LOGOUT, login_logout},
+	{"/files", GET_HEAD, true, AUDIT_NONE, files_list},
+	{"/link", GET_HEAD, true, AUDIT_NONE, files_link},
+	{"/create", GET_HEAD | METHOD_POST, true, AUDIT_LINK_CREATE, links_create},
+	{"/delete", GET_HEAD | METHOD_POST, true, AUDIT_LINK_DELETE, links_delete},
+	{"/interface", METHOD_POST, true, AUDIT_INTERFACE, links_interface},
 };
 
-static const bool page_needs_login[PAGE__MAX] = {
-	[PAGE_HOME] = false,
-	[PAGE_LOGIN] = false,
-	[PAGE_LOGOUT] = true,
-	[PAGE_FILES] = true,
-	[PAGE_LINK] = true,
-	[PAGE_CREATE] = true,
-	[PAGE_DELETE] = true,
-	[PAGE_INTERFACE] = true,
-};
-
-/* The audit action of a page that changes something, written (refused)
- * when its request fails the checks before the handler runs. */
-static const char *const page_audit_action[PAGE__MAX] = {
-	[PAGE_LOGOUT] = "logout",
-	[PAGE_CREATE] = "link_create",
-	[PAGE_DELETE] = "link_delete",
-	[PAGE_INTERFACE] = "interface",
-};
-
-static void (*const page_handlers[PAGE__MAX])(struct req *) = {
-	[PAGE_HOME] = login_home,
-	[PAGE_LOGIN] = login_page,
-	[PAGE_LOGOUT] = login_logout,
-	[PAGE_FILES] = files_list,
-	[PAGE_LINK] = files_link,
-	[PAGE_CREATE] = links_create,
-	[PAGE_DELETE] = links_delete,
-	[PAGE_INTERFACE] = links_interface,
-};
-
-/* The page whose path is path, or PAGE__MAX. */
-static enum page app_route(const char *path)
+/* The route whose path is path, or NULL. */
+static const struct route *app_route(const char *path)
 {
-	for (int p = 0; p < PAGE__MAX; p++) {
-		if (strcmp(path, page_paths[p]) == 0)
-			return (enum page)p;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		if (strcmp(path, routes[i].path) == 0)
+			return &routes[i];
 	}
-	return PAGE__MAX;
+	return NULL;
 }
 
-/* The Allow header for a page. */
-static const char *app_allow(enum page p)
+/* The Allow header for a route. */
+static const char *app_allow(const struct route *rt)
 {
-	if (page_methods[p] == METHOD_POST)
+	if (rt->methods == METHOD_POST)
 		return "POST";
-	return (page_methods[p] & METHOD_POST) ? "GET, HEAD, POST" : "GET, HEAD";
+	return (rt->methods & METHOD_POST) ? "GET, HEAD, POST" : "GET, HEAD";
 }
 
 /* Send a visitor without a session to the login page, coming back here. */
@@ -122,75 +80,106 @@ static void app_to_login(struct req *r)
 	view_redirect(r, view_url(url, sizeof url, "/login", "next", next, NULL));
 }
 
-/* Refuse a POST that failed a check, with its audit row when the page
- * changes something. */
-static void app_refuse_post(struct req *r, enum page p, err_t e)
+/* Refuse a POST that failed a check, with its (counted) audit row when the
+ * page changes something. */
+static void app_refuse_post(struct req *r, const struct route *rt, err_t e)
 {
-	if (page_audit_action[p] != NULL) {
-		struct store_audit row = {0};
-
-		row.time = r->now;
-		row.user = r->logged_in ? r->user.name : NULL;
-		row.remote_addr = r->remote_addr;
-		row.action = page_audit_action[p];
-		row.outcome = "refused";
-		row.detail = err_code(e);
-		store_audit_add(r->store, &row);
-	}
+	change_refused(r, &(struct change){rt->action, -1, NULL, NULL, NULL, NULL, NULL}, e);
 	view_error(r, e);
 }
 
 /* Run every check a request passes, then its handler. */
 static void app_dispatch(struct req *r, err_t begun)
 {
-	enum page p;
+	const struct route *rt;
 	err_t e;
 
+	if (begun == ERR_OK && !req_host_allowed(r))
+		begun = ERR_HOST;
 	if (begun != ERR_OK) {
 		view_error(r, begun);
 		return;
 	}
-	p = app_route(r->path);
-	if (p == PAGE__MAX) {
+	rt = app_route(r->path);
+	if (rt == NULL) {
 		view_error(r, ERR_NOT_FOUND);
 		return;
 	}
-	if ((page_methods[p] & r->method) == 0) {
-		view_method_not_allowed(r, app_allow(p));
+	if ((rt->methods & r->method) == 0) {
+		view_method_not_allowed(r, app_allow(rt));
 		return;
 	}
 	r->out.head_only = r->method == METHOD_HEAD;
 	req_load_session(r);
+	if (r->session_error != ERR_OK && rt->needs_login) {
+		/* the database cannot be read: say so, never "log in again" */
+		view_error(r, r->session_error);
+		return;
+	}
 	if (r->method == METHOD_POST) {
 		e = req_same_origin(r) ? req_read_body(r) : ERR_CSRF;
-		if (e == ERR_OK && page_needs_login[p] && !req_csrf_ok(r))
+		if (e == ERR_OK && rt->needs_login && !req_csrf_ok(r))
 			e = ERR_CSRF;
 		if (e != ERR_OK) {
-			app_refuse_post(r, p, e);
+			app_refuse_post(r, rt, e);
 			return;
 		}
 	}
-	if (page_needs_login[p] && !r->logged_in) {
+	if (rt->needs_login && !r->logged_in) {
 		app_to_login(r);
 		return;
 	}
-	page_handlers[p](r);
+	rt->handler(r);
+}
+
+/* The process: its configuration and its database connection (NULL while
+ * the database cannot be opened: its disk full or read-only). */
+struct app {
+	struct config cfg;
+	struct store *store;
+	err_t store_error;
+};
+
+/* Open the database if it is not open yet. ERR_OK; a full or read-only
+ * database's error (the panel then answers every request saying so, and
+ * tries again at the next); or any other error, which stops the process. */
+static err_t app_store_ready(struct app *a)
+{
+	char owner[STORE_NAME_MAX] = "";
+	err_t e;
+
+	if (a->store != NULL)
+		return ERR_OK;
+	e = store_open(a->cfg.db_path, &a->store);
+	if (e == ERR_OK)
+		e = store_db_check(a->store, a->cfg.db_path, owner, sizeof owner);
+	if (e != ERR_OK) {
+		store_close(a->store);
+		a->store = NULL;
+		fprintf(stderr, "filepanel: %s: %s%s%s\n", a->cfg.db_path, err_sentence(e),
+			*owner ? " Inside the roots of " : "", owner);
+	}
+	a->store_error = e;
+	return e;
 }
 
 /* Serve one request from its environment and streams. */
-static void app_serve(const struct config *cfg, struct store *store, char **env,
-		      FCGX_Stream *in_fcgi, FCGX_Stream *out_fcgi, FILE *in_file, FILE *out_file)
+static void app_serve(struct app *a, char **env, FCGX_Stream *in_fcgi, FCGX_Stream *out_fcgi,
+		      FILE *in_file, FILE *out_file)
 {
 	struct req r;
-	err_t begun = req_begin(&r, cfg, store, env, in_fcgi, in_file);
+	err_t ready = app_store_ready(a);
+	err_t begun = req_begin(&r, &a->cfg, a->store, env, in_fcgi, in_file);
 
 	if (out_fcgi != NULL)
 		out_init_fcgi(&r.out, out_fcgi);
 	else
 		out_init_file(&r.out, out_file);
-	app_dispatch(&r, begun);
+	app_dispatch(&r, ready != ERR_OK ? ready : begun);
 	out_end_head(&r.out);
 	req_end(&r);
+	if (a->store != NULL)
+		upkeep_maybe(&a->cfg, a->store, r.now, false);
 }
 
 /* A setting from the environment, or a default. */
@@ -201,29 +190,88 @@ static const char *app_setting(const char *name, const char *dflt)
 	return v != NULL && *v != '\0' ? v : dflt;
 }
 
-/* Read the configuration from the environment. */
-static void app_configure(struct config *cfg)
+/* Read FILEPANEL_BASE_URL: a path ("/panel"), or a full URL
+ * ("https://panel.example.com:8443/panel") whose origin the panel's forms
+ * must come from and whose host the requests must name. */
+static int app_base_url(struct config *cfg, const char *text)
 {
-	static char static_url[1024 + sizeof "/static"];
 	static char base[1024];
+	const char *scheme_end = strstr(text, "://"), *path = text;
+	bool has_port;
 	size_t len;
 
-	snprintf(base, sizeof base, "%s", app_setting("FILEPANEL_BASE_URL", ""));
+	cfg->origin[0] = cfg->origin_host[0] = '\0';
+	if (scheme_end != NULL) {
+		const char *authority = scheme_end + 3;
+		char host[REQ_ORIGIN_MAX];
+
+		path = authority + strcspn(authority, "/");
+		snprintf(host, sizeof host, "%.*s", (int)(path - authority), authority);
+		if (http_origin_canon(text, (size_t)(path - text), cfg->origin,
+				      sizeof cfg->origin) != ERR_OK ||
+		    http_host_name(host, cfg->origin_host, sizeof cfg->origin_host, &has_port) !=
+			    ERR_OK) {
+			fprintf(stderr, "filepanel: FILEPANEL_BASE_URL '%s' is not a path or an "
+					"http(s) URL\n", text);
+			return -1;
+		}
+	}
+	snprintf(base, sizeof base, "%s", path);
 	len = strlen(base);
 	while (len > 0 && base[len - 1] == '/')
 		base[--len] = '\0';
 	cfg->base_url = base;
-	snprintf(static_url, sizeof static_url, "%s/static", base);
+	return 0;
+}
+
+/* A whole number of seconds or days from the environment, or a default
+ * when unset, not a number, or below min. */
+static int64_t app_number(const char *name, int64_t dflt, int64_t min)
+{
+	const char *v = getenv(name);
+	char *end = NULL;
+	long long n = v != NULL ? strtoll(v, &end, 10) : 0;
+
+	return v != NULL && *v != '\0' && *end == '\0' && n >= min ? (int64_t)n : dflt;
+}
+
+/* Read the configuration from the environment. */
+static int app_configure(struct config *cfg)
+{
+	static char static_url[1024 + sizeof "/static"];
+
+	memset(cfg, 0, sizeof *cfg);
+	if (app_base_url(cfg, app_setting("FILEPANEL_BASE_URL", "")) != 0)
+		return -1;
+	snprintf(static_url, sizeof static_url, "%s/static", cfg->base_url);
 	cfg->static_url = app_setting("FILEPANEL_STATIC_URL", static_url);
+	cfg->allowed_hosts = app_setting("FILEPANEL_ALLOWED_HOSTS", NULL);
 	cfg->db_path = app_setting("FILEPANEL_DB", NULL);
 	cfg->templates = app_setting("FILEPANEL_TEMPLATES", FILEPANEL_DATADIR "/templates");
 	cfg->secure_cookies = strcmp(app_setting("FILEPANEL_INSECURE_COOKIES", "0"), "1") != 0;
-	cfg->idle_timeout = atoll(app_setting("FILEPANEL_IDLE_TIMEOUT", "1800"));
-	cfg->absolute_timeout = atoll(app_setting("FILEPANEL_ABSOLUTE_TIMEOUT", "28800"));
-	if (cfg->idle_timeout <= 0)
-		cfg->idle_timeout = 1800;
-	if (cfg->absolute_timeout <= 0)
-		cfg->absolute_timeout = 28800;
+	/* __Host-: the browser keeps it to this host, Secure and Path=/ only */
+	cfg->cookie_name = cfg->secure_cookies ? "__Host-fp_session" : "fp_session";
+	cfg->idle_timeout = app_number("FILEPANEL_IDLE_TIMEOUT", 1800, 1);
+	cfg->absolute_timeout = app_number("FILEPANEL_ABSOLUTE_TIMEOUT", 28800, 1);
+	cfg->refusals = (struct store_refusal_limits){3600, app_number("FILEPANEL_REFUSAL_CAP", 200, 1)};
+	cfg->retention = (struct store_retention){
+		cfg->idle_timeout, cfg->absolute_timeout, 3600,
+		app_number("FILEPANEL_AUDIT_DAYS", 365, 0)};
+	return 0;
+}
+
+/* Note the database's directory and every one above it, which no root may
+ * ever be. */
+static int app_forbid_db_dirs(struct config *cfg)
+{
+	if (fs_ancestors_of(cfg->db_path, cfg->forbidden_ids, REQ_FORBIDDEN_MAX,
+			    &cfg->forbidden.count) != ERR_OK) {
+		fprintf(stderr, "filepanel: %s: cannot tell the directories above the database\n",
+			cfg->db_path);
+		return -1;
+	}
+	cfg->forbidden.ids = cfg->forbidden_ids;
+	return 0;
 }
 
 /* Never serve as root: switch to FILEPANEL_RUN_AS (groups, then group,
@@ -255,48 +303,46 @@ static int app_drop_root(void)
 	return 0;
 }
 
-/* Start: drop root, open the database and the templates. */
-static int app_start(struct config *cfg, struct store **store)
+/* Start: drop root, open the database and the templates. A database that
+ * cannot be written now (full, read-only) does not stop the start. */
+static int app_start(struct app *a)
 {
-	char owner[STORE_NAME_MAX] = "";
+	struct config *cfg = &a->cfg;
 	err_t e;
 
-	app_configure(cfg);
-	if (app_drop_root() != 0)
+	if (app_configure(cfg) != 0 || app_drop_root() != 0)
 		return -1;
 	if (cfg->db_path == NULL) {
 		fprintf(stderr, "filepanel: set FILEPANEL_DB to the database's path\n");
 		return -1;
 	}
+	if (app_forbid_db_dirs(cfg) != 0)
+		return -1;
 	if (auth_init() != ERR_OK || page_set_root(cfg->templates) != ERR_OK) {
 		fprintf(stderr, "filepanel: cannot use the templates in %s\n", cfg->templates);
 		return -1;
 	}
-	e = store_open(cfg->db_path, store);
-	if (e == ERR_OK)
-		e = store_db_check(*store, cfg->db_path, owner, sizeof owner);
-	if (e != ERR_OK) {
-		fprintf(stderr, "filepanel: %s: %s%s%s\n", cfg->db_path, err_sentence(e),
-			*owner ? " Inside the roots of " : "", owner);
+	e = app_store_ready(a);
+	if (e != ERR_OK && e != ERR_DB_FULL && e != ERR_DB_READONLY)
 		return -1;
-	}
+	if (a->store != NULL)
+		upkeep_maybe(cfg, a->store, (int64_t)time(NULL), true);
 	return 0;
 }
 
 int main(void)
 {
-	struct config cfg;
-	struct store *store = NULL;
+	static struct app a;
 	FCGX_Request request;
 
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
-	if (app_start(&cfg, &store) != 0)
+	if (app_start(&a) != 0)
 		return 1;
 	if (FCGX_IsCGI()) {
-		app_serve(&cfg, store, environ, NULL, NULL, stdin, stdout);
+		app_serve(&a, environ, NULL, NULL, stdin, stdout);
 		fflush(stdout);
-		store_close(store);
+		store_close(a.store);
 		return 0;
 	}
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&request, 0, 0) != 0) {
@@ -304,9 +350,11 @@ int main(void)
 		return 1;
 	}
 	while (FCGX_Accept_r(&request) >= 0) {
-		app_serve(&cfg, store, request.envp, request.in, request.out, NULL, NULL);
+		if (app_store_ready(&a) == ERR_DB_IN_ROOT)
+			break;
+		app_serve(&a, request.envp, request.in, request.out, NULL, NULL);
 		FCGX_Finish_r(&request);
 	}
-	store_close(store);
+	store_close(a.store);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "change.h"
 #include "dircache.h"
 #include "files.h"
 #include "listing.h"
@@ -27,6 +28,7 @@ static const char *files_badge(listing_link_state s)
 	case LISTING_LINK_LOOP: return "loop";
 	case LISTING_LINK_OUTSIDE: return "outside your roots";
 	case LISTING_LINK_DENIED: return "no access";
+	case LISTING_LINK_TOO_COMPLEX: return "too complex";
 	}
 	return "missing";
 }
@@ -46,6 +48,9 @@ static const char *files_state_sentence(listing_link_state s)
 		       "does not follow it.";
 	case LISTING_LINK_DENIED:
 		return "A directory on the way to the target cannot be read by your account.";
+	case LISTING_LINK_TOO_COMPLEX:
+		return "Working out where this link leads takes more steps than the panel spends on "
+		       "one link, so it does not follow it.";
 	}
 	return "";
 }
@@ -63,19 +68,31 @@ static const char *files_type_class(listing_type t)
 	return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
+/* Encode a name or path for a URL or form field (names_opaque_encode);
+ * "" when it does not fit, which cannot happen for buffers of
+ * NAMES_OPAQUE_SIZE of what they hold. */
+static const char *files_opaque(const char *s, char *out, size_t size)
+{
+	if (names_opaque_encode(s, strlen(s), out, size) != ERR_OK)
+		out[0] = '\0';
+	return out;
+}
+
 /* What a link's target shows, worked out once for a dictionary or a row. */
 struct files_target {
 	const char *target;        /* the link's text */
 	size_t target_len;
 	const char *badge;         /* NULL when it leads into a root: then dest_* */
-	const char *dest_root, *dest_label, *dest_path, *dest_highlight;
-	char parent[NAMES_PATH_MAX];
+	const char *dest_root, *dest_label;
+	char dest_path[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];      /* opaque-encoded */
+	char dest_highlight[NAMES_OPAQUE_SIZE(NAMES_NAME_MAX)]; /* opaque-encoded */
 };
 
 /* Work out what the target of link e shows: a badge, or where it leads
  * (the directory to list and the name to mark there). */
 static void files_target_make(const struct listing_entry *e, struct files_target *t)
 {
+	char parent[NAMES_PATH_MAX];
 	const char *last;
 
 	t->target = e->target != NULL ? e->target : "";
@@ -88,12 +105,12 @@ static void files_target_make(const struct listing_entry *e, struct files_target
 	t->dest_root = fs_root_name((fs_root_id)e->dest_root);
 	t->dest_label = fs_root_label((fs_root_id)e->dest_root);
 	if (e->dest_type == LISTING_TYPE_DIR ||
-	    names_rel_split(e->dest_rel, t->parent, sizeof t->parent, &last) != ERR_OK) {
-		t->dest_path = e->dest_rel;
-		t->dest_highlight = "";
+	    names_rel_split(e->dest_rel, parent, sizeof parent, &last) != ERR_OK) {
+		files_opaque(e->dest_rel, t->dest_path, sizeof t->dest_path);
+		t->dest_highlight[0] = '\0';
 	} else {
-		t->dest_path = t->parent;
-		t->dest_highlight = last;
+		files_opaque(parent, t->dest_path, sizeof t->dest_path);
+		files_opaque(last, t->dest_highlight, sizeof t->dest_highlight);
 	}
 }
 
@@ -136,31 +153,55 @@ static void files_row_target(struct page_row *row, const struct files_target *t)
 	page_row_set_str(row, "DEST_HIGHLIGHT", t->dest_highlight);
 }
 
+#define FILES_CRUMBS_SHOWN 8 /* components of a deep path shown as crumbs (the last ones) */
+
+/* Add one crumb: a component of the path (label, len bytes) with the path
+ * up to it (prefix, prefix_len bytes) to list it. */
+static void files_add_crumb(struct page_dict *d, const char *label, size_t len,
+			    const char *prefix, size_t prefix_len, bool sep)
+{
+	char raw[NAMES_PATH_MAX], enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
+	struct page_dict *crumb = page_add_section(d, "CRUMB");
+
+	if (sep)
+		page_show(crumb, "CRUMB_SEP");
+	page_show(crumb, "CRUMB_LINK");
+	page_set_n(crumb, "CRUMB_LABEL", label, len);
+	snprintf(raw, sizeof raw, "%.*s", (int)prefix_len, prefix);
+	page_set(crumb, "CRUMB_PATH", files_opaque(raw, enc, sizeof enc));
+}
+
 /* Fill the Current Directory: the root's real path, then each component of
- * the path, each with the path to list it. */
+ * the path, each with the path to list it; of a deep path only the last
+ * FILES_CRUMBS_SHOWN, after an ellipsis, so that the page grows with the
+ * depth, not with its square. */
 void files_fill_location(struct page_dict *d, const struct req *r, int root, const char *path)
 {
-	char prefix[NAMES_PATH_MAX], full[2 * NAMES_PATH_MAX];
+	char full[2 * NAMES_PATH_MAX], enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
+	const char *abs = r->roots.root[root].abs != NULL ? r->roots.root[root].abs : "";
+	size_t depth = *path != '\0', shown = 0;
 	const char *p = path;
-	struct page_dict *crumb;
 
+	for (const char *q = path; *q != '\0'; q++)
+		depth += *q == '/';
 	page_set_global(d, "CUR_ROOT", fs_root_name((fs_root_id)root));
-	page_set_global(d, "CUR_ROOT_LABEL", fs_root_label((fs_root_id)root));
-	page_set_global(d, "CUR_PATH", path);
-	snprintf(full, sizeof full, "%s%s%s", r->roots.root[root].abs, *path ? "/" : "", path);
+	page_set_global(d, "CUR_PATH", files_opaque(path, enc, sizeof enc));
+	snprintf(full, sizeof full, "%s%s%s", abs, *path ? "/" : "", path);
 	page_set_global(d, "CUR_DIR", full);
 	d = page_add_include(d, "LOCATION", "shared/location.tpl");
-	crumb = page_add_section(d, "CRUMB");
-	page_set(crumb, "CRUMB_LABEL", r->roots.root[root].abs);
-	page_set(crumb, "CRUMB_PATH", "");
+	files_add_crumb(d, abs, strlen(abs), "", 0, false);
 	while (*p != '\0') {
 		size_t len = strcspn(p, "/");
 
-		snprintf(prefix, sizeof prefix, "%.*s", (int)(p + len - path), path);
-		crumb = page_add_section(d, "CRUMB");
-		page_show(crumb, "CRUMB_SEP");
-		page_set_n(crumb, "CRUMB_LABEL", p, len);
-		page_set(crumb, "CRUMB_PATH", prefix);
+		if (depth - shown <= FILES_CRUMBS_SHOWN)
+			files_add_crumb(d, p, len, path, (size_t)(p + len - path), true);
+		else if (shown == 0) {
+			struct page_dict *gap = page_add_section(d, "CRUMB");
+
+			page_show(gap, "CRUMB_SEP");
+			page_show(gap, "CRUMB_ELLIPSIS");
+		}
+		shown++;
 		p += len;
 		while (*p == '/')
 			p++;
@@ -176,6 +217,8 @@ struct files_rows {
 	const char *highlight;    /* a name to mark, or NULL */
 	bool legacy;              /* the Legacy interface: no Action column */
 	char rel[NAMES_PATH_MAX];
+	char rel_enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
+	char name_enc[NAMES_OPAQUE_SIZE(NAMES_NAME_MAX)];
 	char size[32], perms[11], date[32];
 	struct files_target target;
 };
@@ -198,9 +241,12 @@ static void files_row_fill(void *ctx, size_t i, struct page_row *row)
 	const struct listing_entry *e = &rows->l->entries[rows->first + i];
 
 	page_row_set(row, "NAME", e->name, e->name_len);
+	page_row_set_str(row, "NAME_OPAQUE", files_opaque(e->name, rows->name_enc,
+							  sizeof rows->name_enc));
 	page_row_set_str(row, "TYPE", files_type_class(e->type));
 	if (names_rel_child(rows->path, e->name, rows->rel, sizeof rows->rel) == ERR_OK)
-		page_row_set_str(row, "ENTRY_PATH", rows->rel);
+		page_row_set_str(row, "ENTRY_PATH",
+				 files_opaque(rows->rel, rows->rel_enc, sizeof rows->rel_enc));
 	if (rows->highlight != NULL && strcmp(rows->highlight, e->name) == 0)
 		page_row_show(row, "HIGHLIGHT");
 	page_row_show(row, files_name_section(e->type, rows->legacy));
@@ -243,24 +289,48 @@ static void files_fill_sort(struct page_dict *d, listing_sort_key key, bool desc
 	}
 }
 
-/* The message shown after a change, from the redirect's fields. */
+/* What files_done_row found. */
+struct files_done {
+	struct page_dict *d;
+	bool shown;
+};
+
+/* store_audit_get callback: show the message of a change that was done. */
+static void files_done_row(const struct store_audit *row, void *ctx)
+{
+	struct files_done *done = ctx;
+	audit_action a = audit_action_parse(row->action);
+	const char *name = row->path != NULL ? strrchr(row->path, '/') : NULL;
+	struct page_dict *m;
+
+	if (row->outcome == NULL || strcmp(row->outcome, "done") != 0 || row->path == NULL)
+		return;
+	if (a == AUDIT_LINK_CREATE)
+		m = page_add_section(done->d, "DONE_CREATED");
+	else if (a == AUDIT_LINK_DELETE)
+		m = page_add_section(done->d, "DONE_DELETED");
+	else
+		return;
+	page_set(m, "DONE_NAME", name != NULL ? name + 1 : row->path);
+	done->shown = true;
+}
+
+/* The message shown after a change: the redirect names the change's audit
+ * row ("done"), and only a row of this account's, done, says anything, so
+ * no text can be slipped into the page through the URL. */
 static void files_fill_done(struct page_dict *d, struct req *r)
 {
 	err_t e = ERR_OK;
 	const char *done = req_field(r, "done", NULL, &e);
-	const char *name = req_field(r, "name", NULL, &e);
-	struct page_dict *m;
+	struct files_done found = {d, false};
+	char *end = NULL;
+	long long id;
 
-	if (done == NULL || name == NULL)
+	if (done == NULL || *done < '1' || *done > '9')
 		return;
-	if (strcmp(done, "created") == 0) {
-		m = page_add_section(d, "DONE_CREATED");
-	} else if (strcmp(done, "deleted") == 0) {
-		m = page_add_section(d, "DONE_DELETED");
-	} else {
-		return;
-	}
-	page_set(m, "DONE_NAME", name);
+	id = strtoll(done, &end, 10);
+	if (*end == '\0')
+		store_audit_get(r->store, id, r->user.name, files_done_row, &found);
 }
 
 /* How a listing is shown: sort, order, filter and page, from the query. */
@@ -269,6 +339,7 @@ struct files_view {
 	bool desc;
 	const char *filter;     /* NULL or a substring of names to keep */
 	const char *highlight;  /* a name to mark */
+	char highlight_buf[NAMES_NAME_MAX + 1];
 	size_t page;            /* 0: the page holding highlight, else the first */
 	size_t per_page;        /* rows a page, 0 for all on one page */
 	const char *per_page_text; /* as asked ("" for the default), for links */
@@ -316,7 +387,7 @@ static err_t files_view_read(struct req *r, struct files_view *v)
 	v->filter = req_field(r, "filter", NULL, &e);
 	if (v->filter != NULL && *v->filter == '\0')
 		v->filter = NULL;
-	v->highlight = req_field(r, "highlight", NULL, &e);
+	v->highlight = req_name_field(r, "highlight", v->highlight_buf, &(size_t){0}, &e);
 	v->page = 0;
 	if (page != NULL && *page != '\0') {
 		v->page = files_parse_count(page, 1000000000);
@@ -326,21 +397,6 @@ static err_t files_view_read(struct req *r, struct files_view *v)
 	if (files_per_page_read(per_page, v) != ERR_OK)
 		return ERR_HTTP_MALFORMED;
 	return e;
-}
-
-/* Keep only the entries whose name contains the filter (ignoring ASCII
- * case). */
-static void files_apply_filter(struct fs_listing *l, const char *filter)
-{
-	size_t kept = 0;
-
-	if (filter == NULL)
-		return;
-	for (size_t i = 0; i < l->count; i++) {
-		if (strcasestr(l->entries[i].name, filter) != NULL)
-			l->entries[kept++] = l->entries[i];
-	}
-	l->count = kept;
 }
 
 /* Sort the listing and work out the page to show. Sorting by name needs
@@ -555,7 +611,7 @@ static err_t files_read(struct req *r, int root, const char *path, int dirfd,
 
 	if (e != ERR_OK)
 		return e;
-	files_apply_filter(l, v->filter);
+	fs_listing_filter(l, v->filter);
 	out->page = files_arrange(r, l, v);
 	out->total = l->count;
 	return ERR_OK;
@@ -645,8 +701,6 @@ void files_list(struct req *r)
 		e = files_view_read(r, &v);
 	if (e == ERR_OK)
 		e = req_open_roots(r);
-	if (e == ERR_OK && r->roots.root[root].fd < 0)
-		e = ERR_ROOT_UNKNOWN;
 	if (e == ERR_OK)
 		e = fs_open_dir(&r->roots, root, path, &dirfd);
 	if (e != ERR_OK && e != ERR_DENIED) {
@@ -665,8 +719,10 @@ void files_list(struct req *r)
 		char parent[NAMES_PATH_MAX];
 		const char *last;
 
+		char enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
+
 		names_rel_split(path, parent, sizeof parent, &last);
-		page_set(page_add_section(d, "UP"), "UP_PATH", parent);
+		page_set(page_add_section(d, "UP"), "UP_PATH", files_opaque(parent, enc, sizeof enc));
 	}
 	if (e == ERR_DENIED) {
 		files_denied(r, d, root);
@@ -675,12 +731,42 @@ void files_list(struct req *r)
 	files_show(r, d, dirfd, &v, root, path);
 }
 
+/* Check that (root, path) is a directory of the account that can be
+ * opened now. */
+err_t files_location_check(struct req *r, int root, const char *path)
+{
+	err_t e = req_open_roots(r);
+	int fd = -1;
+
+	if (e == ERR_OK)
+		e = fs_open_dir(&r->roots, root, path, &fd);
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
+/* Fill d with an entry's name: as it is (NAME, shown with its odd
+ * characters marked), opaque-encoded for forms and URLs (NAME_OPAQUE), and
+ * its identity (ENTRY_ID), which a confirm page sends back. */
+void files_fill_entry_name(struct page_dict *d, const struct listing_entry *e)
+{
+	char enc[NAMES_OPAQUE_SIZE(NAMES_NAME_MAX)], id[80];
+	struct fs_entry_id ident = fs_entry_id_of(e);
+
+	page_set_n(d, "NAME", e->name, e->name_len);
+	page_set(d, "NAME_OPAQUE", files_opaque(e->name, enc, sizeof enc));
+	snprintf(id, sizeof id, "%llu.%lld.%ld", (unsigned long long)ident.ino,
+		 (long long)ident.ctime_sec, ident.ctime_nsec);
+	page_set(d, "ENTRY_ID", id);
+}
+
 /* Read the location and name of one entry and stat it. */
 err_t files_entry(struct req *r, int *root, char *path, size_t size, struct listing_entry *e)
 {
+	char nbuf[NAMES_NAME_MAX + 1];
 	err_t err = req_location(r, root, path, size);
 	size_t len = 0;
-	const char *name = req_field(r, "name", &len, &err);
+	const char *name = req_name_field(r, "name", nbuf, &len, &err);
 
 	memset(e, 0, sizeof *e);
 	if (err != ERR_OK)
@@ -710,7 +796,7 @@ void files_link(struct req *r)
 	}
 	d = view_begin(r, "link");
 	files_fill_location(d, r, root, path);
-	page_set(d, "NAME", e.name);
+	files_fill_entry_name(d, &e);
 	if (e.type == LISTING_TYPE_LINK)
 		files_fill_target(page_add_section(d, "IS_LINK"), &e);
 	else

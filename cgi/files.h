@@ -22,6 +22,13 @@ void files_fill_target(struct page_dict *d, const struct listing_entry *e);
  * parts (CRUMB sections). */
 void files_fill_location(struct page_dict *d, const struct req *r, int root, const char *path);
 
+/* Check that (root, path) is a directory of the account that can be
+ * opened now (the roots are opened here). */
+err_t files_location_check(struct req *r, int root, const char *path);
+
+/* Fill d with an entry's NAME, NAME_OPAQUE and ENTRY_ID. */
+void files_fill_entry_name(struct page_dict *d, const struct listing_entry *e);
+
 /* Read the "root", "path" and "name" fields and stat that entry without
  * following it; free e with fs_entry_free on success. */
 err_t files_entry(struct req *r, int *root, char *path, size_t size, struct listing_entry *e);

@@ -3,12 +3,13 @@
 
 #include <string.h>
 
+#include "change.h"
 #include "login.h"
 #include "view.h"
 
 #define LOGIN_WINDOW 900          /* seconds failures are counted over */
-#define LOGIN_MAX_PER_USER 10     /* failures per account name in the window */
-#define LOGIN_MAX_PER_ADDR 50     /* failures per remote address in the window */
+#define LOGIN_MAX_PER_NAME_ADDR 10 /* attempts at one name from one address in the window */
+#define LOGIN_MAX_PER_ADDR 50      /* attempts from one address (IPv6: one /64) */
 
 /* GET /. */
 void login_home(struct req *r)
@@ -46,30 +47,42 @@ static void login_form(struct req *r, int status, const char *next, const char *
 	view_finish(r, status, "Log In");
 }
 
-/* Write an audit row for a login event. */
-static void login_audit(struct req *r, const char *user, const char *action,
-			const char *outcome, const char *detail)
+/* The name an attempt is counted and recorded under: the name typed when
+ * an account could have it, else "" (so that no stranger can grow the
+ * database with names of any length or number). */
+static const char *login_name_key(const char *name)
 {
-	struct store_audit row = {0};
-
-	row.time = r->now;
-	row.user = user;
-	row.remote_addr = r->remote_addr;
-	row.action = action;
-	row.outcome = outcome;
-	row.detail = detail;
-	store_audit_add(r->store, &row);
+	return store_user_check_name(name) == ERR_OK ? name : "";
 }
 
-/* Whether this name or address has failed too often lately. */
-static bool login_throttled(struct req *r, const char *name)
+/* Count this attempt (before the password is checked): ERR_OK when it may
+ * go on, ERR_THROTTLED when this name from this address, or this address,
+ * has tried too often lately, or the database's error (no attempt is let
+ * through uncounted). */
+static err_t login_count_attempt(struct req *r, const char *name)
 {
-	int64_t by_user = 0, by_addr = 0;
+	char addr[80];
+	struct store_login_counts counts;
+	err_t e;
 
-	if (store_login_failure_count(r->store, name, r->remote_addr, r->now - LOGIN_WINDOW,
-				      &by_user, &by_addr) != ERR_OK)
-		return false;
-	return by_user >= LOGIN_MAX_PER_USER || by_addr >= LOGIN_MAX_PER_ADDR;
+	http_addr_key(r->remote_addr, addr, sizeof addr);
+	e = store_login_attempt(r->store, login_name_key(name), addr, r->now, LOGIN_WINDOW,
+				LOGIN_MAX_PER_ADDR, &counts);
+	if (e != ERR_OK)
+		return e;
+	if (counts.by_name_addr > LOGIN_MAX_PER_NAME_ADDR || counts.by_addr > LOGIN_MAX_PER_ADDR)
+		return ERR_THROTTLED;
+	return ERR_OK;
+}
+
+/* The audit row of a login attempt that was refused. */
+static void login_refused(struct req *r, const char *name, err_t e)
+{
+	const char *key = login_name_key(name);
+	struct change c = {AUDIT_LOGIN_FAILED, -1, NULL, NULL, NULL, NULL,
+			   *key != '\0' ? key : "(not an account name)"};
+
+	change_refused(r, &c, e);
 }
 
 /* Check a name and password; the same work and answer for unknown names. */
@@ -83,9 +96,11 @@ static bool login_check(struct req *r, const char *name, const char *pw, size_t 
 	return auth_password_verify(u->pwhash, pw, pw_len);
 }
 
-/* Start a new session for u, replacing any the browser had. */
-static err_t login_start_session(struct req *r, const struct store_user *u)
+/* Start a new session for u (the change of a login), replacing any the
+ * browser had. */
+static err_t login_start_session(struct req *r, void *ctx)
 {
+	const struct store_user *u = ctx;
 	char token[AUTH_TOKEN_TEXT];
 	unsigned char hash[AUTH_HASH_BYTES], secret[AUTH_TOKEN_BYTES];
 	err_t e;
@@ -110,29 +125,27 @@ static void login_submit(struct req *r)
 	const char *name = req_field(r, "username", NULL, &e);
 	const char *pw = req_field(r, "password", &pw_len, &e);
 	const char *next = req_field(r, "next", NULL, &e);
+	char addr[80];
 	struct store_user u;
 
 	if (e != ERR_OK || name == NULL || pw == NULL) {
 		login_form(r, 400, next, err_sentence(e != ERR_OK ? e : ERR_HTTP_MALFORMED));
 		return;
 	}
-	if (login_throttled(r, name)) {
-		login_audit(r, name, "login_failed", "refused", err_code(ERR_THROTTLED));
-		login_form(r, 429, next, err_sentence(ERR_THROTTLED));
+	e = login_count_attempt(r, name);
+	if (e == ERR_OK && !login_check(r, name, pw, pw_len, &u))
+		e = ERR_AUTH_FAILED;
+	if (e == ERR_OK)
+		e = change_run(r, &(struct change){AUDIT_LOGIN, -1, NULL, NULL, NULL, NULL, u.name},
+			       login_start_session, &u, NULL);
+	if (e == ERR_AUTH_FAILED || e == ERR_THROTTLED)
+		login_refused(r, name, e);
+	if (e != ERR_OK) {
+		login_form(r, err_http_status(e), next, err_sentence(e));
 		return;
 	}
-	if (!login_check(r, name, pw, pw_len, &u)) {
-		store_login_failure_add(r->store, name, r->remote_addr, r->now);
-		login_audit(r, name, "login_failed", "refused", err_code(ERR_AUTH_FAILED));
-		login_form(r, 403, next, err_sentence(ERR_AUTH_FAILED));
-		return;
-	}
-	if (login_start_session(r, &u) != ERR_OK) {
-		view_error(r, ERR_DB);
-		return;
-	}
-	store_login_failure_clear(r->store, name);
-	login_audit(r, u.name, "login", "done", NULL);
+	http_addr_key(r->remote_addr, addr, sizeof addr);
+	store_login_succeeded(r->store, u.name, addr);
 	view_redirect(r, login_next_ok(next) ? next : "/files?root=home");
 }
 
@@ -150,11 +163,23 @@ void login_page(struct req *r)
 		login_form(r, 200, next, NULL);
 }
 
-/* POST /logout. */
+/* The change of a logout: forget the session. */
+static err_t login_end_session(struct req *r, void *ctx)
+{
+	(void)ctx;
+	return store_session_delete(r->store, r->token_hash);
+}
+
+/* POST /logout: the session ends, or the page says it could not. */
 void login_logout(struct req *r)
 {
-	store_session_delete(r->store, r->token_hash);
-	login_audit(r, r->user.name, "logout", "done", NULL);
+	err_t e = change_run(r, &(struct change){AUDIT_LOGOUT, -1, NULL, NULL, NULL, NULL, NULL},
+			     login_end_session, NULL, NULL);
+
+	if (e != ERR_OK && e != ERR_AUDIT_UNFINISHED) {
+		view_error(r, e);
+		return;
+	}
 	view_session_cookie(r, NULL);
 	view_redirect(r, "/login");
 }

@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "names.h"
 #include "request.h"
 
-#define REQ_SESSION_COOKIE "fp_session"
+#define REQ_SESSION_CANDIDATES 8 /* session cookies of one name tried at most */
 
 /* An environment variable of the request. */
 const char *req_env(const struct req *r, const char *name)
@@ -139,42 +140,109 @@ err_t req_read_body(struct req *r)
 	return e;
 }
 
+/* The origin the request came to: its scheme, its Host, and the server's
+ * port where Host lacks one (nginx's Debian fastcgi_params sends $host,
+ * which has none). "" when it cannot be told. */
+static void req_own_origin(const struct req *r, char *out, size_t size)
+{
+	const char *host = req_env(r, "HTTP_HOST"), *port = req_env(r, "SERVER_PORT");
+	const char *https = req_env(r, "HTTPS"), *scheme = req_env(r, "REQUEST_SCHEME");
+	char name[REQ_ORIGIN_MAX], raw[2 * REQ_ORIGIN_MAX];
+	bool has_port, tls = strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0 ||
+			     strcasecmp(scheme, "https") == 0;
+	int n;
+
+	out[0] = '\0';
+	if (http_host_name(host, name, sizeof name, &has_port) != ERR_OK)
+		return;
+	n = snprintf(raw, sizeof raw, "%s://%s%s%s", tls ? "https" : "http", host,
+		     has_port || *port == '\0' ? "" : ":", has_port ? "" : port);
+	if (n > 0 && (size_t)n < sizeof raw)
+		http_origin_canon(raw, (size_t)n, out, size);
+}
+
 /* Whether a POST comes from this panel's own pages. */
 bool req_same_origin(const struct req *r)
 {
 	const char *site = req_env(r, "HTTP_SEC_FETCH_SITE");
 	const char *origin = req_env(r, "HTTP_ORIGIN");
-	const char *host = req_env(r, "HTTP_HOST");
-	const char *sep;
+	char given[REQ_ORIGIN_MAX], own[REQ_ORIGIN_MAX];
 
 	if (strcmp(site, "cross-site") == 0 || strcmp(site, "same-site") == 0)
 		return false;
 	if (*origin == '\0')
 		return true;
-	if (strcmp(origin, "null") == 0)
+	if (http_origin_canon(origin, strlen(origin), given, sizeof given) != ERR_OK)
 		return false;
-	sep = strstr(origin, "://");
-	return sep != NULL && *host != '\0' && strcmp(sep + 3, host) == 0;
+	if (r->cfg->origin[0] != '\0')
+		return strcmp(given, r->cfg->origin) == 0;
+	req_own_origin(r, own, sizeof own);
+	return own[0] != '\0' && strcmp(given, own) == 0;
 }
 
-/* Find and check the session named by the cookie. */
+/* Whether name is one of the words of list (separated by spaces or commas). */
+static bool req_in_list(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	while (list != NULL && *list != '\0') {
+		size_t n;
+
+		list += strspn(list, " ,");
+		n = strcspn(list, " ,");
+		if (n == len && n > 0 && strncasecmp(list, name, n) == 0)
+			return true;
+		list += n;
+	}
+	return false;
+}
+
+/* Whether the request's Host is one this panel answers to. */
+bool req_host_allowed(const struct req *r)
+{
+	char name[REQ_ORIGIN_MAX];
+	bool has_port;
+
+	if (r->cfg->origin_host[0] == '\0' && r->cfg->allowed_hosts == NULL)
+		return true;
+	if (http_host_name(req_env(r, "HTTP_HOST"), name, sizeof name, &has_port) != ERR_OK)
+		return false;
+	return strcmp(name, r->cfg->origin_host) == 0 || req_in_list(r->cfg->allowed_hosts, name);
+}
+
+/* Try one session token; ERR_NOT_FOUND when it names no live session. */
+static err_t req_try_session(struct req *r, const char *token, size_t len)
+{
+	err_t e = auth_token_hash(token, len, r->token_hash);
+
+	if (e != ERR_OK)
+		return ERR_NOT_FOUND;
+	return store_session_load(r->store, r->token_hash, r->now, r->cfg->idle_timeout,
+				  r->cfg->absolute_timeout, &r->session, &r->user);
+}
+
+/* Find and check the session named by the cookie: a browser may hold
+ * several of that name (one set by a site on a sibling domain); the first
+ * that names a live session wins, the others are ignored. */
 void req_load_session(struct req *r)
 {
-	const char *token = NULL;
-	size_t len = 0;
+	const char *header = req_env(r, "HTTP_COOKIE"), *values[REQ_SESSION_CANDIDATES];
+	size_t lens[REQ_SESSION_CANDIDATES];
+	size_t n = http_cookie_values(header, strlen(header), r->cfg->cookie_name, values, lens,
+				      REQ_SESSION_CANDIDATES);
 
 	r->logged_in = false;
-	if (http_get(&r->cookies, REQ_SESSION_COOKIE, &token, &len) != ERR_OK)
-		return;
-	if (auth_token_hash(token, len, r->token_hash) != ERR_OK)
-		return;
-	if (store_session_touch(r->store, r->token_hash, r->now, r->cfg->idle_timeout,
-				r->cfg->absolute_timeout, &r->session) != ERR_OK)
-		return;
-	if (store_user_get_by_id(r->store, r->session.user_id, &r->user) != ERR_OK)
-		return;
-	auth_csrf_token(r->session.csrf_secret, r->csrf);
-	r->logged_in = true;
+	for (size_t i = 0; i < n && !r->logged_in; i++) {
+		err_t e = req_try_session(r, values[i], lens[i]);
+
+		if (e == ERR_OK) {
+			auth_csrf_token(r->session.csrf_secret, r->csrf);
+			r->logged_in = true;
+		} else if (e != ERR_NOT_FOUND) {
+			r->session_error = e;
+			return;
+		}
+	}
 }
 
 /* Check the CSRF token of a POST, from the body only. */
@@ -188,6 +256,24 @@ bool req_csrf_ok(const struct req *r)
 	return auth_csrf_check(r->session.csrf_secret, token, len);
 }
 
+/* Open the roots of account u as configured: a root is used only while it
+ * is the directory recorded when the account was set up (one with no
+ * recorded identity is used as it is found, never through a link), and
+ * never when it is the database's directory or one above it. */
+err_t req_open_user_roots(const struct config *cfg, const struct store_user *u,
+			  struct fs_roots *roots)
+{
+	const char *paths[FS_ROOT__MAX] = {u->home, u->web, u->ftp};
+	struct fs_root_spec spec[FS_ROOT__MAX];
+
+	for (int i = 0; i < FS_ROOT__MAX; i++) {
+		spec[i].path = paths[i];
+		spec[i].known = u->ids[i].known;
+		spec[i].id = (struct fs_ident){u->ids[i].dev, u->ids[i].ino};
+	}
+	return fs_roots_open_spec(roots, spec, &cfg->forbidden);
+}
+
 /* Open the account's roots once. */
 err_t req_open_roots(struct req *r)
 {
@@ -195,9 +281,9 @@ err_t req_open_roots(struct req *r)
 
 	if (r->roots_open)
 		return ERR_OK;
-	e = fs_roots_open(&r->roots, r->user.home, r->user.web, r->user.ftp);
+	e = req_open_user_roots(r->cfg, &r->user, &r->roots);
 	if (e != ERR_OK)
-		return e == ERR_ROOT_NOT_DIR ? ERR_NOT_FOUND : e;
+		return e;
 	r->roots_open = true;
 	return ERR_OK;
 }
@@ -234,13 +320,37 @@ err_t req_location(struct req *r, int *root, char *path, size_t size)
 	if (*root < 0)
 		return ERR_ROOT_UNKNOWN;
 	if (rel != NULL) {
-		e = names_normalize_rel(rel, len, path, size);
+		char raw[NAMES_PATH_MAX];
+		size_t raw_len;
+
+		e = names_opaque_decode(rel, len, raw, sizeof raw, &raw_len);
+		if (e == ERR_OK)
+			e = names_normalize_rel(raw, raw_len, path, size);
 		if (e != ERR_OK)
 			return e;
 	}
 	r->view_root = *root;
 	snprintf(r->view_path, sizeof r->view_path, "%s", path);
 	return ERR_OK;
+}
+
+/* Read an entry name field, opaque-decoded. */
+const char *req_name_field(struct req *r, const char *field, char *buf, size_t *len, err_t *e)
+{
+	size_t raw_len = 0;
+	const char *raw = req_field(r, field, &raw_len, e);
+	err_t de;
+
+	*len = 0;
+	if (raw == NULL)
+		return NULL;
+	de = names_opaque_decode(raw, raw_len, buf, NAMES_NAME_MAX + 1, len);
+	if (de != ERR_OK) {
+		if (*e == ERR_OK)
+			*e = de == ERR_PATH_TOO_LONG ? ERR_NAME_TOO_LONG : de;
+		return NULL;
+	}
+	return buf;
 }
 
 /* Free what the request holds. */

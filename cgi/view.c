@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fs.h"
+#include "names.h"
 #include "view.h"
 
 #define VIEW_CSP "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; " \
@@ -21,6 +22,7 @@ static const char *view_skin(const struct req *r)
  * bar (interface switch, Log Out) and the navigation, one entry per root. */
 static void view_logged_in(struct req *r, struct page_dict *d, const char *skin)
 {
+	char path[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
 	struct page_dict *in = page_add_section(d, "LOGGED_IN");
 	bool is_new = strcmp(skin, "new") == 0;
 
@@ -28,7 +30,8 @@ static void view_logged_in(struct req *r, struct page_dict *d, const char *skin)
 	page_set_global(d, "USER_NAME", r->user.name);
 	page_set_global(d, "CSRF", r->csrf);
 	page_set_global(d, "ROOT", fs_root_name((fs_root_id)r->view_root));
-	page_set_global(d, "PATH", r->view_path);
+	page_set_global(d, "PATH", names_opaque_encode(r->view_path, strlen(r->view_path), path,
+						       sizeof path) == ERR_OK ? path : "");
 	page_set_global(d, "SWITCH_TO", is_new ? "legacy" : "new");
 	page_set_global(d, "SWITCH_LABEL", is_new ? "Legacy Interface" : "New Interface");
 	if (req_open_roots(r) != ERR_OK)
@@ -36,11 +39,13 @@ static void view_logged_in(struct req *r, struct page_dict *d, const char *skin)
 	for (int i = 0; i < FS_ROOT__MAX; i++) {
 		struct page_dict *item;
 
-		if (r->roots.root[i].fd < 0)
+		if (r->roots.root[i].state == FS_ROOT_NONE)
 			continue;
 		item = page_add_section(in, "NAV_ROOT");
 		page_set(item, "LABEL", fs_root_label((fs_root_id)i));
 		page_set(item, "NAME", fs_root_name((fs_root_id)i));
+		if (r->roots.root[i].state == FS_ROOT_GONE)
+			page_show(item, "NAV_UNAVAILABLE");
 		if (i == r->view_root)
 			page_show(item, "NAV_CURRENT");
 	}
@@ -134,8 +139,8 @@ void view_session_cookie(struct req *r, const char *value)
 {
 	char cookie[256];
 
-	snprintf(cookie, sizeof cookie, "fp_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
-		 value != NULL ? value : "", value == NULL ? "; Max-Age=0" : "",
+	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+		 r->cfg->cookie_name, value != NULL ? value : "", value == NULL ? "; Max-Age=0" : "",
 		 r->cfg->secure_cookies ? "; Secure" : "");
 	out_header(&r->out, "Set-Cookie", cookie);
 }
@@ -169,8 +174,21 @@ char *view_url(char *out, size_t size, const char *path, ...)
 }
 
 /* A listing URL. */
-char *view_files_url(char *out, size_t size, int root, const char *path, const char *highlight)
+char *view_files_url(char *out, size_t size, int root, const char *path, const char *highlight,
+		     int64_t done)
 {
-	return view_url(out, size, "/files", "root", fs_root_name((fs_root_id)root), "path", path,
-			"highlight", highlight, NULL);
+	char path_enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)] = "";
+	char name_enc[NAMES_OPAQUE_SIZE(NAMES_NAME_MAX)] = "";
+	char done_text[24] = "";
+
+	if (path != NULL && names_opaque_encode(path, strlen(path), path_enc, sizeof path_enc) !=
+				    ERR_OK)
+		path_enc[0] = '\0';
+	if (highlight != NULL && names_opaque_encode(highlight, strlen(highlight), name_enc,
+						     sizeof name_enc) != ERR_OK)
+		name_enc[0] = '\0';
+	if (done > 0)
+		snprintf(done_text, sizeof done_text, "%lld", (long long)done);
+	return view_url(out, size, "/files", "root", fs_root_name((fs_root_id)root), "path",
+			path_enc, "highlight", name_enc, "done", done_text, NULL);
 }

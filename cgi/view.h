@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "page.h"
@@ -37,7 +38,10 @@ void view_session_cookie(struct req *r, const char *value);
  * Returns out, or "/" when it does not fit. */
 char *view_url(char *out, size_t size, const char *path, ...);
 
-/* A listing URL for (root, path), optionally highlighting a name. */
-char *view_files_url(char *out, size_t size, int root, const char *path, const char *highlight);
+/* A listing URL for (root, path), optionally highlighting a name (NULL for
+ * none) and with the message of the change whose audit row is done (0 for
+ * none); path and name are opaque-encoded here. */
+char *view_files_url(char *out, size_t size, int root, const char *path, const char *highlight,
+		     int64_t done);
 
 #endif

@@ -1,12 +1,17 @@
 /* http: bounded parsing of query strings, urlencoded bodies and cookies. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
+#include "names.h"
 
 /* How the shared core splits and decodes one kind of input. */
 struct http_syntax {
@@ -56,18 +61,6 @@ static void http_trim(const char **p, size_t *len)
 		(*len)--;
 }
 
-/* The value of one hex digit, or -1 when c is not one. */
-static int http_hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Copy src[0..len) to dst, decoding "%XX" and '+' exactly once when decode
  * is set, and NUL-terminate it. dst needs len + 1 bytes; *out_len gets the
  * decoded length. Refuses a malformed escape (ERR_HTTP_MALFORMED) and any
@@ -85,8 +78,8 @@ static err_t http_decode(const char *src, size_t len, bool decode,
 
 			if (len - i < 3)
 				return ERR_HTTP_MALFORMED;
-			hi = http_hex_value((unsigned char)src[i + 1]);
-			lo = http_hex_value((unsigned char)src[i + 2]);
+			hi = names_hex_value(src[i + 1]);
+			lo = names_hex_value(src[i + 2]);
 			if (hi < 0 || lo < 0)
 				return ERR_HTTP_MALFORMED;
 			c = (unsigned char)(hi << 4 | lo);
@@ -226,6 +219,147 @@ err_t http_parse_body(const char *body, size_t len, struct http_fields *out)
 err_t http_parse_cookies(const char *header, size_t len, struct http_fields *out)
 {
 	return http_parse(&http_cookie_syntax, header, len, out);
+}
+
+/* Whether header[start, eq) is name, allowing blanks after it. */
+static bool http_cookie_name_is(const char *header, size_t start, size_t eq, const char *name)
+{
+	size_t nlen = strlen(name);
+
+	if (eq - start < nlen || memcmp(header + start, name, nlen) != 0)
+		return false;
+	for (size_t k = start + nlen; k < eq; k++) {
+		if (!http_is_blank(header[k]))
+			return false;
+	}
+	return true;
+}
+
+/* Find every cookie called name in a raw Cookie header. */
+size_t http_cookie_values(const char *header, size_t len, const char *name,
+			  const char **values, size_t *lens, size_t max)
+{
+	size_t found = 0, i = 0;
+
+	while (i < len && found < max) {
+		size_t start = i, end, eq;
+
+		while (i < len && header[i] != ';')
+			i++;
+		end = i++;
+		while (start < end && http_is_blank(header[start]))
+			start++;
+		while (end > start && http_is_blank(header[end - 1]))
+			end--;
+		for (eq = start; eq < end && header[eq] != '='; eq++)
+			;
+		if (eq == end || !http_cookie_name_is(header, start, eq, name))
+			continue;
+		for (eq++; eq < end && http_is_blank(header[eq]); eq++)
+			;
+		values[found] = header + eq;
+		lens[found++] = end - eq;
+	}
+	return found;
+}
+
+/* Whether c may be part of a host name or an IPv6 literal. */
+static bool http_host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+}
+
+/* Split "host[:port]" (len bytes) into the host's length and the port
+ * (0 when absent); false when it is not one. */
+static bool http_split_host_port(const char *s, size_t len, size_t *host_len, long *port)
+{
+	size_t h = len;
+	const char *colon;
+
+	*port = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!http_host_char(s[i]))
+			return false;
+	}
+	colon = memrchr(s, ':', len);
+	if (colon != NULL && (s[0] != '[' || colon > (const char *)memchr(s, ']', len))) {
+		h = (size_t)(colon - s);
+		*port = 0;
+		for (const char *p = colon + 1; p < s + len; p++) {
+			if (*p < '0' || *p > '9' || *port > 65535)
+				return false;
+			*port = *port * 10 + (*p - '0');
+		}
+		if (*port < 1 || *port > 65535)
+			return false;
+	}
+	*host_len = h;
+	if (h == 0 || (s[0] == '[') != (s[h - 1] == ']'))
+		return false;
+	return s[0] == '[' || memchr(s, ':', h) == NULL;
+}
+
+/* Put an origin into its canonical form. */
+err_t http_origin_canon(const char *in, size_t len, char *out, size_t size)
+{
+	size_t skip, host_len;
+	long port;
+	int n;
+
+	out[0] = '\0';
+	if (len > 7 && strncasecmp(in, "http://", 7) == 0)
+		skip = 7;
+	else if (len > 8 && strncasecmp(in, "https://", 8) == 0)
+		skip = 8;
+	else
+		return ERR_HTTP_MALFORMED;
+	if (!http_split_host_port(in + skip, len - skip, &host_len, &port))
+		return ERR_HTTP_MALFORMED;
+	if (port == 0)
+		port = skip == 8 ? 443 : 80;
+	n = snprintf(out, size, "%s://%.*s:%ld", skip == 8 ? "https" : "http", (int)host_len,
+		     in + skip, port);
+	if (n < 0 || (size_t)n >= size) {
+		out[0] = '\0';
+		return ERR_HTTP_MALFORMED;
+	}
+	for (char *p = out; *p != '\0'; p++)
+		*p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+	return ERR_OK;
+}
+
+/* The host part of a Host header value. */
+err_t http_host_name(const char *host, char *out, size_t size, bool *has_port)
+{
+	size_t host_len;
+	long port;
+
+	out[0] = '\0';
+	*has_port = false;
+	if (!http_split_host_port(host, strlen(host), &host_len, &port) || host_len >= size)
+		return ERR_HTTP_MALFORMED;
+	for (size_t i = 0; i < host_len; i++)
+		out[i] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] + 32 : host[i]);
+	out[host_len] = '\0';
+	*has_port = port != 0;
+	return ERR_OK;
+}
+
+/* The key a client address is counted under. */
+void http_addr_key(const char *addr, char *out, size_t size)
+{
+	struct in6_addr a6;
+	char net[INET6_ADDRSTRLEN];
+
+	if (strchr(addr, ':') != NULL && inet_pton(AF_INET6, addr, &a6) == 1) {
+		memset(a6.s6_addr + 8, 0, 8);
+		if (inet_ntop(AF_INET6, &a6, net, sizeof net) != NULL) {
+			snprintf(out, size, "%s/64", net);
+			return;
+		}
+	}
+	snprintf(out, size, "%.*s", 64, addr);
 }
 
 /* Free the storage of a successful parse and leave fields empty. */

@@ -6,6 +6,7 @@
 #ifndef FILEPANEL_HTTP_H
 #define FILEPANEL_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -42,6 +43,31 @@ err_t http_parse_body(const char *body, size_t len, struct http_fields *out);
 /* Parse a Cookie header ("a=1; b=2"): names and values taken as they are
  * (no percent-decoding), surrounding spaces trimmed, same field limits. */
 err_t http_parse_cookies(const char *header, size_t len, struct http_fields *out);
+
+/* Find every cookie called name in a raw Cookie header, however many
+ * other cookies it holds and however long they are: up to max values
+ * (pointers into header, with their lengths, trimmed like
+ * http_parse_cookies). Returns how many were found. A site on a sibling
+ * domain can set a cookie of the same name; the caller tries each. */
+size_t http_cookie_values(const char *header, size_t len, const char *name,
+			  const char **values, size_t *lens, size_t max);
+
+/* The key a client address is counted under: an IPv4 address as it is, an
+ * IPv6 address as its /64 network ("2001:db8:1:2::/64": one customer's
+ * line holds a whole /64), anything else cut to fit. */
+void http_addr_key(const char *addr, char *out, size_t size);
+
+/* Put an origin ("https://Panel.Example.com:443", "http://[::1]:8080")
+ * into one canonical form: the scheme (http or https) and host in lower
+ * case, the port always written (443 or 80 when absent). Anything else (a
+ * path, user info, another scheme, a bad port or host) is
+ * ERR_HTTP_MALFORMED. out gets "" on failure. */
+err_t http_origin_canon(const char *in, size_t len, char *out, size_t size);
+
+/* The host part of a Host header value ("example.com:8080" gives
+ * "example.com", "[::1]:80" gives "[::1]"), lower case, into out; *has_port
+ * says whether a port followed. ERR_HTTP_MALFORMED when it is not one. */
+err_t http_host_name(const char *host, char *out, size_t size, bool *has_port);
 
 /* Free what a successful parse allocated; leaves fields empty. */
 void http_fields_free(struct http_fields *fields);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -28,7 +29,8 @@ typedef enum {
 	LISTING_LINK_DANGLING, /* the target does not exist */
 	LISTING_LINK_LOOP,     /* a loop, or more than 40 hops */
 	LISTING_LINK_OUTSIDE,  /* leaves the user's roots: shown, never followed */
-	LISTING_LINK_DENIED    /* a directory on the way cannot be searched */
+	LISTING_LINK_DENIED,   /* a directory on the way cannot be searched */
+	LISTING_LINK_TOO_COMPLEX /* more steps than the panel spends on a link */
 } listing_link_state;
 
 /* One directory entry. Names and targets are byte strings (any byte but
@@ -46,6 +48,9 @@ struct listing_entry {
 	const char *owner;      /* name, or the number when unknown; shared, */
 	const char *group;      /* never freed (NULL until stated) */
 	time_t mtime;
+	uint64_t ino;           /* the inode number and when the inode last */
+	int64_t ctime_sec;      /* changed: the entry's identity on a confirm */
+	long ctime_nsec;        /* page */
 	/* Symbolic links only (type == LISTING_TYPE_LINK and stated). */
 	char *target;           /* the link's content, exactly as stored */
 	size_t target_len;

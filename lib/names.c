@@ -491,7 +491,7 @@ static size_t names_put_hex(char *p, unsigned long v, size_t min)
 }
 
 /* The value of the hex digit c (either case), or -1. */
-static int names_hex_value(char c)
+int names_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -30,6 +30,9 @@ struct names_char {
 	bool odd;   /* whether a person could not see it or tell it apart */
 };
 
+/* The value of the hex digit c (either case), or -1 when c is not one. */
+int names_hex_value(char c);
+
 /* Check that s (len bytes, which may contain NUL) holds no overlong UTF-8
  * form, no encoded surrogate and nothing above U+10FFFF. Other bytes that
  * are not UTF-8 (legacy Latin-1 names) are allowed. ERR_OK or ERR_ENCODING. */

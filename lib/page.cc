@@ -19,6 +19,9 @@
 #include <fcgiapp.h>
 
 #include "err.h"
+extern "C" {
+#include "names.h"
+}
 #include "out.h"
 #include "page.h"
 
@@ -32,10 +35,6 @@ typedef ctemplate::TemplateDictionaryInterface page_tdi;
 typedef ctemplate::TemplateString page_ts;
 typedef std::pair<const char *, size_t> page_bytes; /* a value's text */
 
-/* Expansion output going into an out_ sink through a buffer of its own, so
- * that the many small pieces of a page (a tag, a value, an entity) cost a
- * copy each rather than a call into the sink. What is buffered goes out
- * when the buffer fills and when the emitter is flushed or destroyed. */
 /* The x-prerendered modifier writes a value exactly as it is. It is
  * registered as XSS-safe, so AUTOESCAPE adds nothing after it: it is only
  * for bytes ctemplate itself expanded, with AUTOESCAPE, for the same HTML
@@ -49,6 +48,63 @@ public:
 	}
 };
 
+/* The x-name modifier shows a name (or a path, or a link's target) in HTML
+ * text so that a person sees what it holds: it escapes it as the HTML
+ * modifier would, and writes every odd character (names_char_at: controls,
+ * invisible and direction-changing characters, unusual spaces, bytes that
+ * are not UTF-8) as a marked label instead, <span class="odd">U+202E</span>
+ * or <span class="odd">\xFF</span>, so that it neither hides nor reorders
+ * the text around it, and cannot be mistaken for plain text. Registered
+ * as XSS-safe: it is an escaper, for HTML text only. */
+class page_name_modifier : public ctemplate::TemplateModifier {
+public:
+	void Modify(const char *in, size_t inlen, const ctemplate::PerExpandData *,
+		    ctemplate::ExpandEmitter *out, const std::string &) const override
+	{
+		for (size_t i = 0; i < inlen;) {
+			struct names_char c;
+
+			names_char_at(in, inlen, i, &c);
+			if (c.odd)
+				emit_label(out, in[i], c.cp);
+			else
+				emit_escaped(out, in + i, c.len);
+			i += c.len;
+		}
+	}
+
+private:
+	/* The marked label of an odd character (cp -1: the byte b). */
+	static void emit_label(ctemplate::ExpandEmitter *out, char b, long cp)
+	{
+		char label[48];
+
+		if (cp < 0)
+			snprintf(label, sizeof label, "<span class=\"odd\">\\x%02X</span>",
+				 (unsigned char)b);
+		else
+			snprintf(label, sizeof label, "<span class=\"odd\">U+%04lX</span>", cp);
+		out->Emit(label);
+	}
+
+	/* len bytes of one ordinary character, HTML-escaped. */
+	static void emit_escaped(ctemplate::ExpandEmitter *out, const char *s, size_t len)
+	{
+		switch (len == 1 ? *s : '\0') {
+		case '&': out->Emit("&amp;"); break;
+		case '<': out->Emit("&lt;"); break;
+		case '>': out->Emit("&gt;"); break;
+		case '"': out->Emit("&quot;"); break;
+		case '\'': out->Emit("&#39;"); break;
+		default: out->Emit(s, len);
+		}
+	}
+};
+
+/* Expansion output going into an out_ sink through a buffer of its own, so
+ * that the many small pieces of a page (a tag, a value, an entity) cost a
+ * copy each rather than a call into the sink. What is buffered goes out
+ * when the buffer fills and when the emitter is flushed or destroyed. */
 class page_emitter : public ctemplate::ExpandEmitter {
 public:
 	/* An emitter writing to o (which outlives it). */
@@ -569,15 +625,17 @@ static struct page_dict *page_handle(ctemplate::TemplateDictionary *td)
 	return reinterpret_cast<struct page_dict *>(td);
 }
 
-/* Register the x-prerendered modifier (once per process, before any
- * template is parsed). */
+/* Register the x-prerendered and x-name modifiers (once per process,
+ * before any template is parsed). */
 static void page_register_modifiers(void)
 {
 	static page_prerendered_modifier prerendered;
+	static page_name_modifier name;
 	static bool done;
 
 	if (!done)
-		done = ctemplate::AddXssSafeModifier("x-prerendered", &prerendered);
+		done = ctemplate::AddXssSafeModifier("x-prerendered", &prerendered) &&
+		       ctemplate::AddXssSafeModifier("x-name", &name);
 }
 
 /* Point the default template cache at dir after checking it is a directory

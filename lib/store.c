@@ -1,6 +1,8 @@
-/* store: the SQLite file holding users, sessions, the audit log and login failures. */
+/* store: the SQLite connection, its statements and migrations, accounts
+ * and sessions. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -14,15 +16,19 @@
 #include <sqlite3.h>
 
 #include "names.h"
-#include "store.h"
+#include "store_intern.h"
 
 #define STORE_BUSY_TIMEOUT_MS 5000
 #define STORE_RETRIES 10        /* extra attempts after busy_timeout gave up */
 
-/* Per-connection settings, run in order before the migrations. */
+/* Per-connection settings, run in order before the migrations. FULL: a
+ * commit reaches the disk before it returns, so that the row recorded
+ * before a change outlives any crash that could follow it; the journal is
+ * cut back to 4 MiB after each checkpoint. */
 static const char *const store_setup[] = {
 	"PRAGMA journal_mode = WAL",
-	"PRAGMA synchronous = NORMAL",
+	"PRAGMA synchronous = FULL",
+	"PRAGMA journal_size_limit = 4194304",
 	"PRAGMA foreign_keys = ON",
 };
 
@@ -66,43 +72,45 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX login_failures_user ON login_failures(user, time);"
 	"CREATE INDEX login_failures_addr ON login_failures(remote_addr, time);"
 	"PRAGMA user_version = 1;",
+	/* 2: the identity of each root; audit rows written before a change,
+	 * refusals counted; login counters per name and address */
+	"ALTER TABLE users ADD COLUMN home_dev INTEGER;"
+	"ALTER TABLE users ADD COLUMN home_ino INTEGER;"
+	"ALTER TABLE users ADD COLUMN web_dev INTEGER;"
+	"ALTER TABLE users ADD COLUMN web_ino INTEGER;"
+	"ALTER TABLE users ADD COLUMN ftp_dev INTEGER;"
+	"ALTER TABLE users ADD COLUMN ftp_ino INTEGER;"
+	"ALTER TABLE audit ADD COLUMN aside TEXT;"
+	"ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE audit ADD COLUMN last_time INTEGER;"
+	"ALTER TABLE audit ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX audit_outcome ON audit(outcome, time);"
+	"CREATE INDEX audit_time ON audit(time);"
+	"DROP TABLE login_failures;"
+	"CREATE TABLE login_counters ("
+	" kind INTEGER NOT NULL,"
+	" name TEXT NOT NULL,"
+	" addr TEXT NOT NULL,"
+	" window_start INTEGER NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" PRIMARY KEY (kind, name, addr)) WITHOUT ROWID;"
+	"CREATE INDEX login_counters_time ON login_counters(window_start);"
+	"PRAGMA user_version = 2;",
 };
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
 
-/* Every statement. Those before STORE_STMT__SCHEMA need no table and are
- * prepared before the migrations run; the rest after. */
-enum store_stmt {
-	STORE_STMT_BEGIN,
-	STORE_STMT_COMMIT,
-	STORE_STMT_ROLLBACK,
-	STORE_STMT_USER_VERSION,
-	STORE_STMT__SCHEMA,
-	STORE_STMT_USER_ADD = STORE_STMT__SCHEMA,
-	STORE_STMT_USER_GET,
-	STORE_STMT_USER_GET_BY_ID,
-	STORE_STMT_USER_EACH,
-	STORE_STMT_USER_SET_PASSWORD,
-	STORE_STMT_USER_SET_INTERFACE,
-	STORE_STMT_USER_DELETE,
-	STORE_STMT_SESSION_CREATE,
-	STORE_STMT_SESSION_TOUCH,
-	STORE_STMT_SESSION_DELETE,
-	STORE_STMT_SESSION_PURGE,
-	STORE_STMT_AUDIT_ADD,
-	STORE_STMT_AUDIT_EACH,
-	STORE_STMT_AUDIT_EACH_USER,
-	STORE_STMT_AUDIT_COUNT,
-	STORE_STMT_FAILURE_ADD,
-	STORE_STMT_FAILURE_COUNT,
-	STORE_STMT_FAILURE_CLEAR,
-	STORE_STMT__MAX
-};
-
 /* Column lists shared by the statements that read whole rows; the readers
- * below depend on this order. */
-#define STORE_USER_COLUMNS "id, name, pwhash, home, web, ftp, interface"
-#define STORE_AUDIT_COLUMNS "id, time, user, remote_addr, action, root, path, target, outcome, detail"
+ * depend on this order. */
+#define STORE_USER_COLUMNS "id, name, pwhash, home, web, ftp, interface," \
+	" home_dev, home_ino, web_dev, web_ino, ftp_dev, ftp_ino"
+#define STORE_USER_COLUMNS_U "u.id, u.name, u.pwhash, u.home, u.web, u.ftp, u.interface," \
+	" u.home_dev, u.home_ino, u.web_dev, u.web_ino, u.ftp_dev, u.ftp_ino"
+#define STORE_AUDIT_COLUMNS "id, time, user, remote_addr, action, root, path, target," \
+	" outcome, detail, aside, count, last_time"
+/* The key of a refusal that others are counted with (?1 is the window). */
+#define STORE_REFUSAL_KEY "action = ?2 AND user IS ?3 AND remote_addr IS ?4 AND root IS ?5" \
+	" AND path IS ?6 AND target IS ?7 AND detail IS ?8 AND anonymous = ?9"
 
 static const char *const store_sql[STORE_STMT__MAX] = {
 	[STORE_STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -120,58 +128,69 @@ static const char *const store_sql[STORE_STMT__MAX] = {
 		"SELECT " STORE_USER_COLUMNS " FROM users ORDER BY name",
 	[STORE_STMT_USER_SET_PASSWORD] = "UPDATE users SET pwhash = ?2 WHERE name = ?1",
 	[STORE_STMT_USER_SET_INTERFACE] = "UPDATE users SET interface = ?2 WHERE id = ?1",
+	[STORE_STMT_USER_SET_ROOTS] =
+		"UPDATE users SET home = coalesce(?2, home), web = coalesce(?3, web),"
+		" ftp = coalesce(?4, ftp), home_dev = ?5, home_ino = ?6, web_dev = ?7,"
+		" web_ino = ?8, ftp_dev = ?9, ftp_ino = ?10 WHERE name = ?1",
 	[STORE_STMT_USER_DELETE] = "DELETE FROM users WHERE name = ?1",
 	[STORE_STMT_SESSION_CREATE] =
 		"INSERT INTO sessions (token_hash, user_id, created, last_seen, csrf_secret)"
 		" VALUES (?1, ?2, ?3, ?3, ?4)",
-	[STORE_STMT_SESSION_TOUCH] =
-		"UPDATE sessions SET last_seen = ?2"
-		" WHERE token_hash = ?1 AND last_seen > ?2 - ?3 AND created > ?2 - ?4"
-		" RETURNING user_id, created, last_seen, csrf_secret",
+	[STORE_STMT_SESSION_LOAD] =
+		"SELECT s.created, s.last_seen, s.csrf_secret, " STORE_USER_COLUMNS_U
+		" FROM sessions s JOIN users u ON u.id = s.user_id"
+		" WHERE s.token_hash = ?1 AND s.last_seen > ?2 - ?3 AND s.created > ?2 - ?4",
+	[STORE_STMT_SESSION_SEEN] = "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
 	[STORE_STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+	[STORE_STMT_SESSION_DELETE_USER] =
+		"DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)",
 	[STORE_STMT_SESSION_PURGE] =
 		"DELETE FROM sessions WHERE last_seen <= ?1 - ?2 OR created <= ?1 - ?3",
 	[STORE_STMT_AUDIT_ADD] =
-		"INSERT INTO audit (time, user, remote_addr, action, root, path, target, outcome, detail)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"INSERT INTO audit (time, user, remote_addr, action, root, path, target, outcome,"
+		" detail, aside, anonymous, last_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, CASE WHEN ?8 = 'pending' THEN NULL ELSE ?1 END) RETURNING id",
+	[STORE_STMT_AUDIT_FINISH] =
+		"UPDATE audit SET outcome = ?2, detail = ?3, last_time = ?4"
+		" WHERE id = ?1 AND outcome = 'pending'",
 	[STORE_STMT_AUDIT_EACH] =
 		"SELECT " STORE_AUDIT_COLUMNS " FROM (SELECT " STORE_AUDIT_COLUMNS
 		" FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id",
 	[STORE_STMT_AUDIT_EACH_USER] =
 		"SELECT " STORE_AUDIT_COLUMNS " FROM (SELECT " STORE_AUDIT_COLUMNS
 		" FROM audit WHERE user = ?2 ORDER BY id DESC LIMIT ?1) ORDER BY id",
+	[STORE_STMT_AUDIT_GET] =
+		"SELECT " STORE_AUDIT_COLUMNS " FROM audit WHERE id = ?1 AND user = ?2"
+		" AND anonymous = 0",
+	[STORE_STMT_AUDIT_PENDING] =
+		"SELECT " STORE_AUDIT_COLUMNS " FROM audit WHERE outcome = 'pending'"
+		" AND time <= ?1 ORDER BY id LIMIT ?2",
 	[STORE_STMT_AUDIT_COUNT] = "SELECT count(*) FROM audit",
-	[STORE_STMT_FAILURE_ADD] =
-		"INSERT INTO login_failures (time, user, remote_addr) VALUES (?1, ?2, ?3)",
-	[STORE_STMT_FAILURE_COUNT] =
-		"SELECT (SELECT count(*) FROM login_failures WHERE user = ?1 AND time >= ?3),"
-		" (SELECT count(*) FROM login_failures WHERE remote_addr = ?2 AND time >= ?3)",
-	[STORE_STMT_FAILURE_CLEAR] = "DELETE FROM login_failures WHERE user = ?1",
+	[STORE_STMT_AUDIT_PURGE] =
+		"DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE time < ?1"
+		" AND outcome != 'pending' ORDER BY time LIMIT ?2)",
+	[STORE_STMT_REFUSAL_FIND] =
+		"SELECT id FROM audit WHERE outcome = 'refused' AND time >= ?1 AND "
+		STORE_REFUSAL_KEY " ORDER BY id DESC LIMIT 1",
+	[STORE_STMT_REFUSAL_BUMP] =
+		"UPDATE audit SET count = count + 1, last_time = ?2 WHERE id = ?1",
+	[STORE_STMT_REFUSAL_COUNT] =
+		"SELECT count(*) FROM audit WHERE outcome = 'refused' AND time >= ?1"
+		" AND anonymous = ?3 AND (?3 = 1 OR user IS ?2)",
+	[STORE_STMT_LOGIN_BUMP] =
+		"INSERT INTO login_counters (kind, name, addr, window_start, count)"
+		" VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT (kind, name, addr) DO UPDATE SET"
+		" count = CASE WHEN window_start <= ?4 - ?5 THEN 1 ELSE count + 1 END,"
+		" window_start = CASE WHEN window_start <= ?4 - ?5 THEN ?4 ELSE window_start END"
+		" RETURNING count",
+	[STORE_STMT_LOGIN_FORGET] =
+		"DELETE FROM login_counters WHERE kind = 0 AND name = ?1 AND addr = ?2",
+	[STORE_STMT_LOGIN_UNLOCK] =
+		"DELETE FROM login_counters WHERE kind = 0 AND name = ?1 AND (?2 IS NULL OR addr = ?2)",
+	[STORE_STMT_LOGIN_UNLOCK_ADDR] =
+		"DELETE FROM login_counters WHERE kind = 1 AND addr = ?1",
+	[STORE_STMT_LOGIN_PURGE] = "DELETE FROM login_counters WHERE window_start <= ?1",
 };
-
-struct store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[STORE_STMT__MAX];
-	int rc; /* the extended result code of the last statement run */
-};
-
-/* One value bound to a statement parameter: ?1 is the first. */
-struct store_arg {
-	enum { STORE_ARG_TEXT, STORE_ARG_INT, STORE_ARG_BLOB } kind;
-	const char *text;             /* NULL binds SQL NULL */
-	int64_t num;
-	const unsigned char *blob;
-	size_t len;
-};
-
-#define STORE_TEXT(x) {.kind = STORE_ARG_TEXT, .text = (x)}
-#define STORE_INT(x) {.kind = STORE_ARG_INT, .num = (x)}
-#define STORE_BLOB(x, n) {.kind = STORE_ARG_BLOB, .blob = (x), .len = (n)}
-#define STORE_ARGS(...) (const struct store_arg[]){__VA_ARGS__}, \
-	sizeof((const struct store_arg[]){__VA_ARGS__}) / sizeof(struct store_arg)
-
-/* Called for each row a statement yields; a non-OK answer stops the walk. */
-typedef err_t (*store_row_fn)(sqlite3_stmt *st, void *ctx);
 
 /* Map an SQLite result code to an err_t. */
 static err_t store_err(int rc)
@@ -183,9 +202,34 @@ static err_t store_err(int rc)
 		return ERR_OK;
 	case SQLITE_NOMEM:
 		return ERR_NOMEM;
+	case SQLITE_FULL:
+		return ERR_DB_FULL;
+	case SQLITE_READONLY:
+		return ERR_DB_READONLY;
 	default:
 		return ERR_DB;
 	}
+}
+
+/* Map the errno of a failed system call on the database's files. */
+static err_t store_err_of_errno(int sys)
+{
+	if (sys == ENOSPC || sys == EDQUOT)
+		return ERR_DB_FULL;
+	if (sys == EROFS || sys == EACCES || sys == EPERM)
+		return ERR_DB_READONLY;
+	return ERR_DB;
+}
+
+/* Map the result of a statement on s, telling a full or read-only disk
+ * apart by the system error behind an I/O error. */
+static err_t store_err_of(struct store *s, int rc)
+{
+	int sys = (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN
+			  ? sqlite3_system_errno(s->db) : 0;
+	err_t e = sys != 0 ? store_err_of_errno(sys) : ERR_DB;
+
+	return e != ERR_DB ? e : store_err(rc);
 }
 
 /* True for the result codes another connection's lock causes. */
@@ -235,8 +279,11 @@ static int store_bind(sqlite3_stmt *st, const struct store_arg *args, size_t nar
 
 		switch (a->kind) {
 		case STORE_ARG_TEXT:
+			/* no text is stored longer than STORE_FIELD_MAX bytes */
 			rc = a->text == NULL ? sqlite3_bind_null(st, col)
-					     : sqlite3_bind_text(st, col, a->text, -1, SQLITE_STATIC);
+					     : sqlite3_bind_text(st, col, a->text,
+								 (int)strnlen(a->text, STORE_FIELD_MAX),
+								 SQLITE_STATIC);
 			break;
 		case STORE_ARG_INT:
 			rc = sqlite3_bind_int64(st, col, a->num);
@@ -269,11 +316,10 @@ static int store_step_first(struct store *s, enum store_stmt id)
 	}
 }
 
-/* Run statement id with args to completion, calling row (when not NULL) for
- * every row it yields; *rows (when not NULL) gets how many it yielded. The
+/* Run statement id with args to completion, calling row for every row. The
  * statement is reset and its bindings cleared before returning, and s->rc
  * keeps the SQLite result for callers that look at constraint codes. */
-static err_t store_do(struct store *s, enum store_stmt id, const struct store_arg *args,
+err_t store_do(struct store *s, enum store_stmt id, const struct store_arg *args,
 		      size_t nargs, store_row_fn row, void *ctx, int64_t *rows)
 {
 	sqlite3_stmt *st = s->stmt[id];
@@ -297,12 +343,12 @@ static err_t store_do(struct store *s, enum store_stmt id, const struct store_ar
 		*rows = n;
 	if (err != ERR_OK)
 		return err;
-	return rc == SQLITE_DONE ? ERR_OK : store_err(rc);
+	return rc == SQLITE_DONE ? ERR_OK : store_err_of(s, rc);
 }
 
 /* Run a statement that yields no rows; *changes gets the rows it changed. */
-static err_t store_change(struct store *s, enum store_stmt id, const struct store_arg *args,
-			  size_t nargs, int64_t *changes)
+err_t store_change(struct store *s, enum store_stmt id, const struct store_arg *args,
+		   size_t nargs, int64_t *changes)
 {
 	err_t err = store_do(s, id, args, nargs, NULL, NULL, NULL);
 
@@ -311,7 +357,7 @@ static err_t store_change(struct store *s, enum store_stmt id, const struct stor
 }
 
 /* Row reader: every column, as integers, into the int64_t array ctx. */
-static err_t store_read_ints(sqlite3_stmt *st, void *ctx)
+err_t store_read_ints(sqlite3_stmt *st, void *ctx)
 {
 	int64_t *out = ctx;
 
@@ -334,20 +380,33 @@ static err_t store_copy_text(sqlite3_stmt *st, int col, char *buf, size_t size)
 	return ERR_OK;
 }
 
-/* Row reader: a users row (STORE_USER_COLUMNS) into the struct store_user ctx. */
-static err_t store_user_read(sqlite3_stmt *st, void *ctx)
+/* Read a users row (STORE_USER_COLUMNS) starting at column c into *u. */
+static err_t store_user_read_at(sqlite3_stmt *st, int c, struct store_user *u)
 {
-	struct store_user *u = ctx;
 	err_t err;
 
-	u->id = sqlite3_column_int64(st, 0);
-	if ((err = store_copy_text(st, 1, u->name, sizeof u->name)) == ERR_OK &&
-	    (err = store_copy_text(st, 2, u->pwhash, sizeof u->pwhash)) == ERR_OK &&
-	    (err = store_copy_text(st, 3, u->home, sizeof u->home)) == ERR_OK &&
-	    (err = store_copy_text(st, 4, u->web, sizeof u->web)) == ERR_OK &&
-	    (err = store_copy_text(st, 5, u->ftp, sizeof u->ftp)) == ERR_OK)
-		err = store_copy_text(st, 6, u->interface, sizeof u->interface);
+	u->id = sqlite3_column_int64(st, c);
+	if ((err = store_copy_text(st, c + 1, u->name, sizeof u->name)) == ERR_OK &&
+	    (err = store_copy_text(st, c + 2, u->pwhash, sizeof u->pwhash)) == ERR_OK &&
+	    (err = store_copy_text(st, c + 3, u->home, sizeof u->home)) == ERR_OK &&
+	    (err = store_copy_text(st, c + 4, u->web, sizeof u->web)) == ERR_OK &&
+	    (err = store_copy_text(st, c + 5, u->ftp, sizeof u->ftp)) == ERR_OK)
+		err = store_copy_text(st, c + 6, u->interface, sizeof u->interface);
+	for (int i = 0; i < STORE_ROOTS; i++) {
+		int col = c + 7 + 2 * i;
+
+		u->ids[i].known = sqlite3_column_type(st, col) != SQLITE_NULL &&
+				  sqlite3_column_type(st, col + 1) != SQLITE_NULL;
+		u->ids[i].dev = (uint64_t)sqlite3_column_int64(st, col);
+		u->ids[i].ino = (uint64_t)sqlite3_column_int64(st, col + 1);
+	}
 	return err;
+}
+
+/* Row reader: a users row into the struct store_user ctx. */
+static err_t store_user_read(sqlite3_stmt *st, void *ctx)
+{
+	return store_user_read_at(st, 0, ctx);
 }
 
 /* Read the schema version of the open file. */
@@ -379,7 +438,7 @@ static err_t store_migrate(struct store *s)
 			return err;
 		err = store_version_read(s, &version);
 		if (err == ERR_OK && version >= 0 && version < STORE_SCHEMA_VERSION)
-			err = store_err(store_exec(s, store_migrations[version]));
+			err = store_err_of(s, store_exec(s, store_migrations[version]));
 		if (err == ERR_OK)
 			err = store_commit(s);
 		if (err != ERR_OK) {
@@ -416,7 +475,7 @@ err_t store_open(const char *path, struct store **out)
 	 * SQLite makes with its mode) is private to the panel's user. */
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return ERR_DB;
+		return store_err_of_errno(errno);
 	close(fd);
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return ERR_NOMEM;
@@ -429,7 +488,7 @@ err_t store_open(const char *path, struct store **out)
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	for (size_t i = 0; i < sizeof store_setup / sizeof store_setup[0]; i++) {
 		if ((rc = store_exec(s, store_setup[i])) != SQLITE_OK) {
-			err = store_err(rc);
+			err = store_err_of(s, rc);
 			goto fail;
 		}
 	}
@@ -591,6 +650,27 @@ err_t store_user_set_interface(struct store *s, int64_t id, const char *interfac
 				 STORE_ARGS(STORE_INT(id), STORE_TEXT(interface)));
 }
 
+/* An identity as two statement arguments (NULL, NULL when unknown). */
+#define STORE_IDENT_ARGS(id) \
+	(id).known ? (struct store_arg)STORE_INT((int64_t)(id).dev) \
+		   : (struct store_arg)STORE_TEXT(NULL), \
+	(id).known ? (struct store_arg)STORE_INT((int64_t)(id).ino) \
+		   : (struct store_arg)STORE_TEXT(NULL)
+
+/* Replace an account's roots and their identities. */
+err_t store_user_set_roots(struct store *s, const char *name, const char *home,
+			   const char *web, const char *ftp,
+			   const struct store_ident ids[STORE_ROOTS])
+{
+	if (!store_fits(home, STORE_PATH_MAX) || !store_fits(web, STORE_PATH_MAX) ||
+	    !store_fits(ftp, STORE_PATH_MAX))
+		return ERR_PATH_TOO_LONG;
+	return store_user_change(s, STORE_STMT_USER_SET_ROOTS,
+				 STORE_ARGS(STORE_TEXT(name), STORE_TEXT(home), STORE_TEXT(web),
+					    STORE_TEXT(ftp), STORE_IDENT_ARGS(ids[0]),
+					    STORE_IDENT_ARGS(ids[1]), STORE_IDENT_ARGS(ids[2])));
+}
+
 /* Delete an account; its sessions go with it by cascade. */
 err_t store_user_delete(struct store *s, const char *name)
 {
@@ -639,36 +719,50 @@ err_t store_session_create(struct store *s, const unsigned char hash[AUTH_HASH_B
 	return err;
 }
 
-/* Row reader: a touched session (user_id, created, last_seen, csrf_secret)
- * into the struct store_session ctx. */
+/* Row reader: a session with its account (SESSION_LOAD's columns) into
+ * the struct store_session_load_out ctx. */
+struct store_session_load_out {
+	struct store_session *session;
+	struct store_user *user;
+};
+
+/* Read the columns of a session row and the account after them. */
 static err_t store_session_read(sqlite3_stmt *st, void *ctx)
 {
-	struct store_session *out = ctx;
-	const void *secret = sqlite3_column_blob(st, 3);
+	struct store_session_load_out *out = ctx;
+	const void *secret = sqlite3_column_blob(st, 2);
 
-	if (secret == NULL || sqlite3_column_bytes(st, 3) != AUTH_TOKEN_BYTES)
+	if (secret == NULL || sqlite3_column_bytes(st, 2) != AUTH_TOKEN_BYTES)
 		return ERR_DB;
-	out->user_id = sqlite3_column_int64(st, 0);
-	out->created = sqlite3_column_int64(st, 1);
-	out->last_seen = sqlite3_column_int64(st, 2);
-	memcpy(out->csrf_secret, secret, AUTH_TOKEN_BYTES);
-	return ERR_OK;
+	out->session->created = sqlite3_column_int64(st, 0);
+	out->session->last_seen = sqlite3_column_int64(st, 1);
+	memcpy(out->session->csrf_secret, secret, AUTH_TOKEN_BYTES);
+	return store_user_read_at(st, 3, out->user);
 }
 
-/* Find a live session, mark it seen at now, in one statement. */
-err_t store_session_touch(struct store *s, const unsigned char hash[AUTH_HASH_BYTES],
-			  int64_t now, int64_t idle, int64_t absolute,
-			  struct store_session *out)
+/* Find a live session and its account; mark it seen now and then. */
+err_t store_session_load(struct store *s, const unsigned char hash[AUTH_HASH_BYTES],
+			 int64_t now, int64_t idle, int64_t absolute,
+			 struct store_session *session, struct store_user *user)
 {
+	struct store_session_load_out out = {session, user};
 	int64_t rows;
-	err_t err = store_do(s, STORE_STMT_SESSION_TOUCH,
+	err_t err = store_do(s, STORE_STMT_SESSION_LOAD,
 			     STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_BYTES), STORE_INT(now),
 					STORE_INT(idle), STORE_INT(absolute)),
-			     store_session_read, out, &rows);
+			     store_session_read, &out, &rows);
 
 	if (err == ERR_OK && rows == 0)
 		return ERR_NOT_FOUND;
-	return err;
+	if (err != ERR_OK)
+		return err;
+	session->user_id = user->id;
+	if (now - session->last_seen >= STORE_SEEN_EVERY &&
+	    store_do(s, STORE_STMT_SESSION_SEEN,
+		     STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_BYTES), STORE_INT(now)), NULL, NULL,
+		     NULL) == ERR_OK)
+		session->last_seen = now;
+	return ERR_OK;
 }
 
 /* Forget a session (no error when it is already gone). */
@@ -678,107 +772,25 @@ err_t store_session_delete(struct store *s, const unsigned char hash[AUTH_HASH_B
 			STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_BYTES)), NULL, NULL, NULL);
 }
 
-/* Remove every session store_session_touch would no longer accept. */
-err_t store_session_purge(struct store *s, int64_t now, int64_t idle, int64_t absolute)
+/* End every session of an account. */
+err_t store_session_delete_user(struct store *s, const char *name)
 {
-	return store_do(s, STORE_STMT_SESSION_PURGE,
-			STORE_ARGS(STORE_INT(now), STORE_INT(idle), STORE_INT(absolute)),
-			NULL, NULL, NULL);
+	return store_do(s, STORE_STMT_SESSION_DELETE_USER, STORE_ARGS(STORE_TEXT(name)), NULL,
+			NULL, NULL);
 }
 
-/* Append one audit row (its id is ignored). action and outcome are
- * required by the schema: NULL there gives ERR_DB. */
-err_t store_audit_add(struct store *s, const struct store_audit *row)
+/* Run fn between BEGIN IMMEDIATE and COMMIT. */
+err_t store_in_transaction(struct store *s, err_t (*fn)(struct store *s, void *ctx), void *ctx)
 {
-	return store_do(s, STORE_STMT_AUDIT_ADD,
-			STORE_ARGS(STORE_INT(row->time), STORE_TEXT(row->user),
-				   STORE_TEXT(row->remote_addr), STORE_TEXT(row->action),
-				   STORE_TEXT(row->root), STORE_TEXT(row->path),
-				   STORE_TEXT(row->target), STORE_TEXT(row->outcome),
-				   STORE_TEXT(row->detail)),
-			NULL, NULL, NULL);
-}
+	err_t err = store_begin(s);
 
-/* What store_audit_each passes its row reader. */
-struct store_audit_walk {
-	void (*fn)(const struct store_audit *row, void *ctx);
-	void *ctx;
-};
-
-/* Row reader for store_audit_each: point a struct store_audit at the row's
- * columns (STORE_AUDIT_COLUMNS) and hand it on. */
-static err_t store_audit_each_row(sqlite3_stmt *st, void *ctx)
-{
-	struct store_audit_walk *walk = ctx;
-	struct store_audit row = {
-		.id = sqlite3_column_int64(st, 0),
-		.time = sqlite3_column_int64(st, 1),
-	};
-	const char **text[] = {
-		&row.user, &row.remote_addr, &row.action, &row.root,
-		&row.path, &row.target, &row.outcome, &row.detail,
-	};
-
-	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
-		int col = (int)i + 2;
-
-		*text[i] = (const char *)sqlite3_column_text(st, col);
-		if (*text[i] == NULL && sqlite3_column_type(st, col) != SQLITE_NULL)
-			return ERR_NOMEM;
-	}
-	walk->fn(&row, walk->ctx);
-	return ERR_OK;
-}
-
-/* Call fn for the newest `limit` rows (0: all), of one user when user is not
- * NULL, oldest first. The row's strings live until fn returns. */
-err_t store_audit_each(struct store *s, const char *user, int64_t limit,
-		       void (*fn)(const struct store_audit *row, void *ctx), void *ctx)
-{
-	struct store_audit_walk walk = {fn, ctx};
-	const struct store_arg args[] = {STORE_INT(limit > 0 ? limit : -1), STORE_TEXT(user)};
-
-	return store_do(s, user != NULL ? STORE_STMT_AUDIT_EACH_USER : STORE_STMT_AUDIT_EACH,
-			args, user != NULL ? 2 : 1, store_audit_each_row, &walk, NULL);
-}
-
-/* The number of audit rows. */
-err_t store_audit_count(struct store *s, int64_t *count)
-{
-	*count = 0;
-	return store_do(s, STORE_STMT_AUDIT_COUNT, NULL, 0, store_read_ints, count, NULL);
-}
-
-/* Record one failed login. */
-err_t store_login_failure_add(struct store *s, const char *user, const char *remote_addr,
-			      int64_t now)
-{
-	return store_do(s, STORE_STMT_FAILURE_ADD,
-			STORE_ARGS(STORE_INT(now), STORE_TEXT(user), STORE_TEXT(remote_addr)),
-			NULL, NULL, NULL);
-}
-
-/* Count failures since `since` by user name and by address, in one query. */
-err_t store_login_failure_count(struct store *s, const char *user, const char *remote_addr,
-				int64_t since, int64_t *by_user, int64_t *by_addr)
-{
-	int64_t counts[2] = {0, 0};
-	err_t err = store_do(s, STORE_STMT_FAILURE_COUNT,
-			     STORE_ARGS(STORE_TEXT(user), STORE_TEXT(remote_addr), STORE_INT(since)),
-			     store_read_ints, counts, NULL);
-
-	if (by_user != NULL)
-		*by_user = counts[0];
-	if (by_addr != NULL)
-		*by_addr = counts[1];
+	if (err != ERR_OK)
+		return err;
+	err = fn(s, ctx);
+	if (err == ERR_OK)
+		return store_commit(s);
+	store_rollback(s);
 	return err;
-}
-
-/* Forget the failures of a user name. */
-err_t store_login_failure_clear(struct store *s, const char *user)
-{
-	return store_do(s, STORE_STMT_FAILURE_CLEAR, STORE_ARGS(STORE_TEXT(user)),
-			NULL, NULL, NULL);
 }
 
 /* What store_db_check walks the accounts with. */

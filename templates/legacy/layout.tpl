@@ -13,7 +13,7 @@
 <nav class="sidebar" aria-label="Files">
 <h2>Files</h2>
 <ul>
-{{#NAV_ROOT}}<li><a href="{{BASE_URL}}/files?root={{NAME:u}}"{{#NAV_CURRENT}} aria-current="page"{{/NAV_CURRENT}}>{{LABEL}}</a></li>
+{{#NAV_ROOT}}<li><a href="{{BASE_URL}}/files?root={{NAME:u}}"{{#NAV_CURRENT}} aria-current="page"{{/NAV_CURRENT}}>{{LABEL}}{{#NAV_UNAVAILABLE}} <span class="badge">unavailable</span>{{/NAV_UNAVAILABLE}}</a></li>
 {{/NAV_ROOT}}
 </ul>
 </nav>

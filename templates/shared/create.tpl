@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 {{>LOCATION}}
 <form method="post" action="{{BASE_URL}}/create" class="form">
-{{#ERROR}}<p class="error" role="alert" id="form-error">{{MESSAGE}}</p>{{/ERROR}}
+{{#ERROR}}<p class="error" role="alert" id="form-error">{{MESSAGE:x-name}}</p>{{/ERROR}}
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="root" value="{{CUR_ROOT}}">
 <input type="hidden" name="path" value="{{CUR_PATH}}">

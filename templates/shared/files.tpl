@@ -14,15 +14,15 @@
 <button type="submit">Filter</button>
 </form>
 </div>
-{{#DONE_CREATED}}<p class="message" role="status">The symbolic link “{{DONE_NAME}}” was created.</p>{{/DONE_CREATED}}
-{{#DONE_DELETED}}<p class="message" role="status">The symbolic link “{{DONE_NAME}}” was deleted. The file or directory it pointed to was not touched.</p>{{/DONE_DELETED}}
+{{#DONE_CREATED}}<p class="message" role="status">The symbolic link “<bdi>{{DONE_NAME:x-name}}</bdi>” was created.</p>{{/DONE_CREATED}}
+{{#DONE_DELETED}}<p class="message" role="status">The symbolic link “<bdi>{{DONE_NAME:x-name}}</bdi>” was deleted. The file or directory it pointed to was not touched.</p>{{/DONE_DELETED}}
 {{#DENIED}}<p class="error" role="alert">Your account may not read this directory.</p>{{/DENIED}}
 {{#EMPTY}}<p class="empty">This directory is empty.</p>{{/EMPTY}}
 {{#NO_MATCH}}<p class="empty">No names in this directory contain “{{FILTER}}”.</p>{{/NO_MATCH}}
 {{#HAS_ROWS}}
 <div class="table-wrap">
 <table class="listing">
-<caption class="visually-hidden">Contents of {{CUR_DIR}}, {{COUNT}} entries</caption>
+<caption class="visually-hidden">Contents of <bdi>{{CUR_DIR:x-name}}</bdi>, {{COUNT}} entries</caption>
 <thead>
 <tr>
 {{#SORT_NAME}}<th scope="col" class="name" aria-sort="{{ARIA_SORT}}"><a href="{{BASE_URL}}/files?root={{CUR_ROOT:u}}&amp;path={{CUR_PATH:u}}&amp;sort={{KEY:u}}&amp;order={{NEXT_ORDER:u}}&amp;filter={{FILTER:u}}&amp;per_page={{PER_PAGE:u}}">Name</a></th>{{/SORT_NAME}}

@@ -66,7 +66,8 @@ struct node {
 /* The user's Home root. The attacker exchanges a <-> swap, a/b <-> a/lnk,
  * a/b/c <-> a/b/clnk and a/b/d <-> a/b/dfile; every link leads outside,
  * whatever has been swapped (a and swap, b and lnk, c and clnk always lie
- * at the same depth). */
+ * at the same depth). The Web root, web, is exchanged with webswap, a link
+ * to outside, as the account holder can do to their public_html. */
 static const struct node root_tree[] = {
 	{'d', "root", NULL},
 	{'f', "root/keep.txt", "kept\n"},
@@ -82,6 +83,9 @@ static const struct node root_tree[] = {
 	{'l', "root/a/b/clnk", "../../../outside"},
 	{'d', "root/a/b/c", NULL},
 	{'f', "root/a/b/c/f3", "three\n"},
+	{'d', "root/web", NULL},
+	{'f', "root/web/index.html", "web\n"},
+	{'l', "root/webswap", "../outside"},
 };
 
 /* The canaries outside the root. Their directories mirror the names the
@@ -196,7 +200,7 @@ struct swap_point {
 	const char *one, *two;
 };
 
-enum op_kind { OP_LIST, OP_RESOLVE, OP_ENTRY, OP_CREATE, OP_DELETE, OP__MAX };
+enum op_kind { OP_LIST, OP_RESOLVE, OP_ENTRY, OP_CREATE, OP_DELETE, OP_ROOTS, OP__MAX };
 
 /* The whole run: the scratch tree, the detectors and the counts. */
 struct race {
@@ -204,6 +208,8 @@ struct race {
 	int basefd, outfd;      /* O_PATH: the base, base/outside */
 	int rootfd, afd, bfd, cfd; /* O_PATH: root and a, a/b, a/b/c wherever swapped */
 	int dfile_fd;           /* the regular file swapped with the link d */
+	int webfd;              /* O_PATH: the Web root wherever swapped */
+	struct fs_ident home_id, web_id; /* the roots' identities when set up */
 	struct fs_roots roots;  /* the user's roots: Home is base/root */
 	struct canary canary[RACE_CANARY_MAX]; /* every entry outside */
 	size_t ncanary;
@@ -255,6 +261,13 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The path of rel below the scratch base, into out. */
+static const char *race_path(const struct race *r, const char *rel, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s", r->base, rel);
+	return out;
 }
 
 /* Put the scratch base's absolute path in place of a leading '@'. */
@@ -571,6 +584,10 @@ static void setup(struct race *r)
 	snprintf(root, sizeof root, "%s/root", r->base);
 	if (fs_roots_open(&r->roots, root, NULL, NULL) != ERR_OK)
 		die("fs_roots_open %s failed", root);
+	r->webfd = open_fixture_dir(r->rootfd, "web");
+	r->home_id = r->roots.root[FS_ROOT_HOME].id;
+	if (fs_ident_of_path(race_path(r, "root/web", root, sizeof root), &r->web_id) != ERR_OK)
+		die("cannot tell the identity of the Web root");
 	r->snapshot = snapshot_outside(r);
 	canaries_arm(r);
 }
@@ -643,6 +660,7 @@ static void attacker_start(struct race *r)
 		{r->afd, "b", "lnk"},
 		{r->bfd, "c", "clnk"},
 		{r->bfd, "d", "dfile"},
+		{r->rootfd, "web", "webswap"},
 	};
 	pid_t parent = getpid();
 	double give_up = now() + 10.0;
@@ -1068,9 +1086,48 @@ static err_t panel_create(struct race *r, const char *dir, const char *name, con
 /* Delete a link as the delete form does. */
 static err_t panel_delete(struct race *r, const char *dir, const char *name)
 {
-	err_t e = fs_link_delete(&r->roots, FS_ROOT_HOME, dir, name, strlen(name));
+	char aside[FS_ASIDE_NAME_MAX];
+	err_t e;
+
+	fs_aside_name(aside);
+	e = fs_link_delete(&r->roots, FS_ROOT_HOME, dir, name, strlen(name), NULL, aside);
 
 	after_delete(r, name, e);
+	return e;
+}
+
+/* Open the roots as a request does, by their configured paths and
+ * identities, then list Web or make (and remove) a link in it. A swapped
+ * Web root must be refused, never followed. */
+static err_t panel_roots(struct race *r, unsigned long turn)
+{
+	char home[PATH_MAX], web[PATH_MAX], name[32];
+	struct fs_root_spec spec[FS_ROOT__MAX] = {
+		{race_path(r, "root", home, sizeof home), true, r->home_id},
+		{race_path(r, "root/web", web, sizeof web), true, r->web_id},
+		{NULL, false, {0, 0}},
+	};
+	struct fs_roots roots;
+	struct fs_listing l;
+	err_t e = fs_roots_open_spec(&roots, spec, NULL);
+
+	if (e != ERR_OK)
+		return e;
+	if (turn % 2 == 0) {
+		e = fs_list(&roots, FS_ROOT_WEB, "", &l);
+		for (size_t i = 0; e == ERR_OK && i < l.count; i++)
+			check_listed_name(r, l.entries[i].name);
+		if (e == ERR_OK) {
+			check_listed_dir(r, l.dirfd);
+			fs_listing_free(&l);
+		}
+	} else {
+		snprintf(name, sizeof name, "made-%lu", ++r->serial);
+		e = fs_symlink_create(&roots, FS_ROOT_WEB, "", name, strlen(name), "index.html", 10);
+		if (e == ERR_OK && unlinkat(r->webfd, name, 0) != 0)
+			escape(r, "made %s somewhere but in the Web root", name);
+	}
+	fs_roots_close(&roots);
 	return e;
 }
 
@@ -1161,6 +1218,23 @@ static err_t naive_delete(struct race *r, const char *dir, const char *name)
 	return e;
 }
 
+/* Use the Web root by its path string, following whatever is there now. */
+static err_t naive_roots(struct race *r, unsigned long turn)
+{
+	char path[PATH_MAX], target[32];
+	err_t e;
+
+	if (turn % 2 == 0)
+		return naive_list(r, "web");
+	snprintf(target, sizeof target, "made-%lu", ++r->serial);
+	if (symlink("index.html", naive_path(r, "web", target, path, sizeof path)) != 0)
+		return err_from_errno(errno);
+	e = unlinkat(r->webfd, target, 0) == 0 ? ERR_OK : ERR_IO;
+	if (e != ERR_OK)
+		escape(r, "made %s somewhere but in the Web root", target);
+	return e;
+}
+
 /* ------------------------------------------------------------------ */
 /* The round robin: each kind picks its arguments for this turn, says   */
 /* what it does, and calls the panel (or, in the selftest, the naive).  */
@@ -1225,6 +1299,13 @@ static err_t op_delete(struct race *r, unsigned long turn)
 	return r->unsafe ? naive_delete(r, dir, name) : panel_delete(r, dir, name);
 }
 
+/* Open the roots and use Web, while Web is swapped with a link. */
+static err_t op_roots(struct race *r, unsigned long turn)
+{
+	describe(r, "open the roots, then %s in Web", turn % 2 == 0 ? "list" : "make a link");
+	return r->unsafe ? naive_roots(r, turn) : panel_roots(r, turn);
+}
+
 /* The kinds of operation, taken by turns. */
 static const struct {
 	const char *name;
@@ -1235,6 +1316,7 @@ static const struct {
 	[OP_ENTRY] = {"stat", op_entry},
 	[OP_CREATE] = {"create", op_create},
 	[OP_DELETE] = {"delete", op_delete},
+	[OP_ROOTS] = {"roots", op_roots},
 };
 
 /* Run the next operation of the round robin and the checks after it. */
@@ -1341,7 +1423,7 @@ static bool phase_valid(const struct phase_result *p, unsigned long wanted)
 /* Close everything, stop the attacker and remove the scratch tree. */
 static void teardown(struct race *r)
 {
-	const int fds[] = {r->outfd, r->rootfd, r->afd, r->bfd, r->cfd, r->dfile_fd, r->inotify_fd};
+	const int fds[] = {r->outfd, r->rootfd, r->afd, r->bfd, r->cfd, r->dfile_fd, r->webfd, r->inotify_fd};
 	size_t i;
 
 	attacker_stop(r);
@@ -1468,7 +1550,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	r->basefd = r->outfd = r->rootfd = r->afd = r->bfd = r->cfd = -1;
-	r->dfile_fd = r->inotify_fd = -1;
+	r->dfile_fd = r->webfd = r->inotify_fd = -1;
 	r->phase = "setup";
 	fs_roots_init(&r->roots);
 	setup(r);

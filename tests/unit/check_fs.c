@@ -160,6 +160,16 @@ static const char *link_text(const char *rel)
 	return buf;
 }
 
+/* Delete a link as the panel does, with a fresh private directory and no
+ * expected identity. */
+static err_t del(const char *dir, const char *name, size_t len)
+{
+	char aside[FS_ASIDE_NAME_MAX];
+
+	fs_aside_name(aside);
+	return fs_link_delete(&roots, FS_ROOT_HOME, dir, name, len, NULL, aside);
+}
+
 START_TEST(test_roots)
 {
 	struct fs_roots r;
@@ -452,6 +462,12 @@ static const struct refuse_case refuse_cases[] = {
 	{"through planted link", "", "x", 0, "out_abs/shadow", ERR_TARGET_OUTSIDE},
 	{"through planted rel link", "", "x", 0, "out_dir/secret.txt", ERR_TARGET_OUTSIDE},
 	{"dangling climbing out", "", "x", 0, "missing/../../../../etc/passwd", ERR_TARGET_OUTSIDE},
+	{"dotdot after a name", "", "x", 0, "missing/../file.txt", ERR_TARGET_DOTDOT},
+	{"dotdot after a link", "", "x", 0, "rel_dir/../file.txt", ERR_TARGET_DOTDOT},
+	{"dotdot after a dot", "dir", "x", 0, "sub/./../inner.txt", ERR_TARGET_DOTDOT},
+	{"absolute with dotdot", "", "x", 0, "@/home/dir/../file.txt", ERR_TARGET_DOTDOT},
+	{"invisible in name", "", "a\xe2\x80\x8b", 0, "file.txt", ERR_NAME_INVISIBLE},
+	{"override in name", "", "gpj.\xe2\x80\xae" "exe", 0, "file.txt", ERR_NAME_INVISIBLE},
 	{"root of filesystem", "", "x", 0, "/", ERR_TARGET_OUTSIDE},
 	{"a loop", "", "x", 0, "loop_a", ERR_LOOP},
 	{"empty target", "", "x", 0, "", ERR_TARGET_EMPTY},
@@ -506,17 +522,17 @@ START_TEST(test_delete)
 	char *left;
 
 	/* a link to a directory: the link goes, the directory and its files stay */
-	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "rel_dir", 7), ERR_OK);
+	ck_assert_int_eq(del("", "rel_dir", 7), ERR_OK);
 	ck_assert_int_ne(lstat(at("home/rel_dir"), &st), 0);
 	ck_assert_int_eq(lstat(at("home/dir/inner.txt"), &st), 0);
 	ck_assert_int_eq(lstat(at("home/dir/sub"), &st), 0);
 	/* dangling, loop, and links planted pointing outside: deletable, targets intact */
-	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "dangling", 8), ERR_OK);
-	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "loop_a", 6), ERR_OK);
-	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "out_rel", 7), ERR_OK);
-	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "out_dir", 7), ERR_OK);
+	ck_assert_int_eq(del("", "dangling", 8), ERR_OK);
+	ck_assert_int_eq(del("", "loop_a", 6), ERR_OK);
+	ck_assert_int_eq(del("", "out_rel", 7), ERR_OK);
+	ck_assert_int_eq(del("", "out_dir", 7), ERR_OK);
 	ck_assert_int_eq(lstat(at("outside/secret.txt"), &st), 0);
-	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "dir", "up", 2), ERR_OK);
+	ck_assert_int_eq(del("dir", "up", 2), ERR_OK);
 	ck_assert_int_eq(lstat(at("home/file.txt"), &st), 0);
 	/* nothing left behind under a hidden name */
 	left = tu_run(tu_fmt("ls -A '%s/home' | grep -c filepanel-delete", base), NULL);
@@ -551,7 +567,7 @@ START_TEST(test_delete_refused)
 {
 	const struct delete_case *c = &delete_cases[_i];
 	char *before = tree_snapshot();
-	err_t e = fs_link_delete(&roots, FS_ROOT_HOME, c->dir, c->name, strlen(c->name));
+	err_t e = del(c->dir, c->name, strlen(c->name));
 
 	ck_assert_msg(e == c->want, "case '%s': got %s, want %s", c->label, err_code(e),
 		      err_code(c->want));
@@ -587,10 +603,317 @@ START_TEST(test_swapped_entry_not_deleted)
 
 	ck_assert_int_eq(unlink(at("home/to_file")), 0);
 	tu_write_file(at("home/to_file"), "now a file\n");
-	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "to_file", 7), ERR_NOT_LINK);
+	ck_assert_int_eq(del("", "to_file", 7), ERR_NOT_LINK);
 	content = tu_run(tu_fmt("cat '%s/home/to_file'", base), NULL);
 	ck_assert_str_eq(content, "now a file\n");
 	free(content);
+}
+END_TEST
+
+/* The configured spec of the fixture's roots, with the identities they
+ * have now. */
+static void spec_now(struct fs_root_spec spec[FS_ROOT__MAX])
+{
+	const char *paths[FS_ROOT__MAX] = {home, web, ftp};
+
+	for (int i = 0; i < FS_ROOT__MAX; i++) {
+		spec[i].path = paths[i];
+		spec[i].known = fs_ident_of_path(paths[i], &spec[i].id) == ERR_OK;
+		ck_assert_msg(spec[i].known, "no identity for %s", paths[i]);
+	}
+}
+
+START_TEST(test_root_replaced)
+{
+	/* The owner replaces public_html with a link to another account, and
+	 * public_ftp with a fresh directory: neither is followed or used. */
+	struct fs_root_spec spec[FS_ROOT__MAX];
+	struct fs_roots r;
+	struct fs_resolution res;
+	int fd = -1;
+
+	spec_now(spec);
+	ck_assert_int_eq(rename(web, at("home/old_html")), 0);
+	mk_link(at("other"), "home/public_html");
+	ck_assert_int_eq(rename(ftp, at("home/old_ftp")), 0);
+	mk_dir("home/public_ftp");
+	ck_assert_int_eq(fs_roots_open_spec(&r, spec, NULL), ERR_OK);
+	ck_assert_int_eq(r.root[FS_ROOT_HOME].state, FS_ROOT_OPEN);
+	ck_assert_int_eq(r.root[FS_ROOT_WEB].state, FS_ROOT_GONE);
+	ck_assert_int_eq(r.root[FS_ROOT_FTP].state, FS_ROOT_GONE);
+	ck_assert_int_eq(r.root[FS_ROOT_WEB].fd, -1);
+	ck_assert_int_eq(fs_open_dir(&r, FS_ROOT_WEB, "", &fd), ERR_ROOT_UNAVAILABLE);
+	ck_assert_int_eq(fs_open_dir(&r, FS_ROOT_FTP, "", &fd), ERR_ROOT_UNAVAILABLE);
+	ck_assert_int_eq(fs_symlink_create(&r, FS_ROOT_WEB, "", "x", 1, "y", 1),
+			 ERR_ROOT_UNAVAILABLE);
+	/* from Home, public_html is now just a link leading outside */
+	ck_assert_int_eq(fs_resolve(&r, FS_ROOT_HOME, "", "public_html/wp-config.php", 25, &res),
+			 ERR_OK);
+	ck_assert_int_eq(res.state, LISTING_LINK_OUTSIDE);
+	ck_assert_int_eq(fs_symlink_create(&r, FS_ROOT_HOME, "", "x", 1,
+					   "public_html/wp-config.php", 25), ERR_TARGET_OUTSIDE);
+	/* public_ftp is a directory of Home now, shown as such */
+	ck_assert_int_eq(fs_resolve(&r, FS_ROOT_HOME, "", "public_ftp", 10, &res), ERR_OK);
+	ck_assert_int_eq(res.root, FS_ROOT_HOME);
+	fs_roots_close(&r);
+	/* taken at face value without a recorded identity, but never through a link */
+	ck_assert_int_eq(fs_roots_open(&r, home, web, NULL), ERR_ROOT_NOT_DIR);
+	ck_assert_int_eq(fs_roots_open(&r, home, NULL, ftp), ERR_OK);
+	fs_roots_close(&r);
+	ck_assert_int_eq(unlink(at("home/public_html")), 0);
+	ck_assert_int_eq(rename(at("home/old_html"), web), 0);
+}
+END_TEST
+
+START_TEST(test_home_replaced)
+{
+	/* Home itself (the owner may own its parent) replaced by a link to /. */
+	struct fs_root_spec spec[FS_ROOT__MAX];
+	struct fs_roots r;
+
+	spec_now(spec);
+	ck_assert_int_eq(rename(home, at("home.old")), 0);
+	mk_link("/", "home");
+	ck_assert_int_eq(fs_roots_open_spec(&r, spec, NULL), ERR_OK);
+	for (int i = 0; i < FS_ROOT__MAX; i++)
+		ck_assert_int_eq(r.root[i].state, FS_ROOT_GONE);
+	fs_roots_close(&r);
+	ck_assert_int_eq(unlink(at("home")), 0);
+	ck_assert_int_eq(rename(at("home.old"), home), 0);
+}
+END_TEST
+
+START_TEST(test_root_forbidden)
+{
+	/* A root that is (or holds) the panel's database directory is never used. */
+	struct fs_root_spec spec[FS_ROOT__MAX];
+	struct fs_ident ids[64];
+	struct fs_forbidden forbidden = {ids, 0};
+	struct fs_roots r;
+
+	spec_now(spec);
+	ck_assert_int_eq(fs_ancestors_of(at("home/public_html/panel.db"), ids, 64,
+					 &forbidden.count), ERR_OK);
+	ck_assert_int_ge(forbidden.count, 3);
+	ck_assert_int_eq(fs_roots_open_spec(&r, spec, &forbidden), ERR_OK);
+	ck_assert_int_eq(r.root[FS_ROOT_HOME].state, FS_ROOT_GONE);
+	ck_assert_int_eq(r.root[FS_ROOT_WEB].state, FS_ROOT_GONE);
+	ck_assert_int_eq(r.root[FS_ROOT_FTP].state, FS_ROOT_OPEN);
+	fs_roots_close(&r);
+}
+END_TEST
+
+START_TEST(test_mount_point)
+{
+	/* Another filesystem mounted inside a root is not entered. */
+	struct fs_resolution res;
+	struct fs_listing l;
+	int fd = -1;
+
+	mk_dir("home/dir/mnt");
+	ck_assert_msg(tu_private_tmpfs(at("home/dir/mnt")) == 0, "mount: %s", strerror(errno));
+	tu_write_file(at("home/dir/mnt/inside.txt"), "mounted\n");
+	/* fds opened before belong to the mounts of the old namespace */
+	fs_roots_close(&roots);
+	ck_assert_int_eq(fs_roots_open(&roots, home, web, ftp), ERR_OK);
+	ck_assert_int_eq(fs_open_dir(&roots, FS_ROOT_HOME, "dir/mnt", &fd), ERR_MOUNT_POINT);
+	ck_assert_int_eq(fs_list(&roots, FS_ROOT_HOME, "dir/mnt", &l), ERR_MOUNT_POINT);
+	ck_assert_int_eq(fs_resolve(&roots, FS_ROOT_HOME, "", "dir/mnt/inside.txt", 18, &res),
+			 ERR_OK);
+	ck_assert_int_eq(res.state, LISTING_LINK_OUTSIDE);
+	ck_assert_int_eq(fs_symlink_create(&roots, FS_ROOT_HOME, "", "m", 1, "dir/mnt/inside.txt",
+					   18), ERR_TARGET_OUTSIDE);
+	/* unless configured */
+	fs_set_cross_mounts(true);
+	ck_assert_int_eq(fs_open_dir(&roots, FS_ROOT_HOME, "dir/mnt", &fd), ERR_OK);
+	close(fd);
+	ck_assert_int_eq(fs_resolve(&roots, FS_ROOT_HOME, "", "dir/mnt/inside.txt", 18, &res),
+			 ERR_OK);
+	ck_assert_int_eq(res.state, LISTING_LINK_OK);
+	fs_set_cross_mounts(false);
+}
+END_TEST
+
+/* Make a chain of n nested directories "d" below home/rel; returns the
+ * root-relative path of the deepest. */
+static const char *mk_deep(const char *rel, int n)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s", rel);
+	for (int i = 0; i < n; i++) {
+		strcat(path, "/d");
+		mk_dir(tu_fmt("home/%s", path));
+	}
+	return path;
+}
+
+/* The steps a resolution took from the request's budget. */
+static size_t steps_of(int root, const char *dir, const char *target, listing_link_state want)
+{
+	struct fs_resolution res;
+	size_t before = roots.budget.steps_left;
+
+	ck_assert_int_eq(fs_resolve(&roots, root, dir, target, strlen(target), &res), ERR_OK);
+	ck_assert_msg(res.state == want, "'%.40s...': state %d, want %d", target, res.state, want);
+	return before - roots.budget.steps_left;
+}
+
+START_TEST(test_resolve_work_bounded)
+{
+	/* A run of ".." from deep down costs one open, not a walk per "..";
+	 * "x/.." pairs cost a step each; a link needing more than its budget
+	 * stops, and so does a request that spent its own. */
+	char *target = malloc(NAMES_PATH_MAX);
+	const char *deep;
+	size_t n;
+
+	mk_dir("home/deep");
+	deep = mk_deep("deep", 600);
+	target[0] = '\0';
+	for (int i = 0; i < 601; i++)
+		strcat(target, "../");
+	strcat(target, "file.txt");
+	n = steps_of(FS_ROOT_HOME, deep + 0, target, LISTING_LINK_OK);
+	ck_assert_msg(n < 1300, "a run of 601 '..' took %zu steps", n);
+	target[0] = '\0';
+	while (strlen(target) + 8 < NAMES_TARGET_MAX)
+		strcat(target, "d/../");
+	strcat(target, "x");
+	n = steps_of(FS_ROOT_HOME, "deep", target, LISTING_LINK_DANGLING);
+	ck_assert_msg(n < 2 * NAMES_TARGET_MAX / 5 + 10, "d/.. pairs took %zu steps", n);
+	/* 40 hops of 2,000 "./" each: 80,000 steps, over one link's budget */
+	for (int i = 1; i <= 40; i++) {
+		target[0] = '\0';
+		for (int k = 0; k < 2000; k++)
+			strcat(target, "./");
+		strcat(target, i == 40 ? "file.txt" : tu_fmt("h%d", i + 1));
+		mk_link(target, tu_fmt("home/h%d", i));
+	}
+	n = steps_of(FS_ROOT_HOME, "", "h1", LISTING_LINK_TOO_COMPLEX);
+	ck_assert_int_le(n, FS_STEPS_PER_LINK);
+	/* the request's budget: once spent, every link stops at once */
+	roots.budget.steps_left = 10;
+	steps_of(FS_ROOT_HOME, "", "./././././././././././././file.txt", LISTING_LINK_TOO_COMPLEX);
+	ck_assert_int_eq(fs_symlink_create(&roots, FS_ROOT_HOME, "", "z", 1, "file.txt", 8),
+			 ERR_TOO_COMPLEX);
+	free(target);
+}
+END_TEST
+
+START_TEST(test_resolve_holds_few_fds)
+{
+	/* A walk 1,000 directories deep keeps at most a few dozen fds open. */
+	struct fs_resolution res;
+	char *target = malloc(NAMES_PATH_MAX);
+	int probe;
+
+	mk_dir("home/deep");
+	mk_deep("deep", 1000);
+	snprintf(target, NAMES_PATH_MAX, "deep");
+	for (int i = 0; i < 1000; i++)
+		strcat(target, "/d");
+	ck_assert_int_eq(fs_resolve(&roots, FS_ROOT_HOME, "", target, strlen(target), &res),
+			 ERR_OK);
+	ck_assert_int_eq(res.state, LISTING_LINK_OK);
+	ck_assert_int_eq(res.type, LISTING_TYPE_DIR);
+	/* nothing leaked: the next fd is a low number */
+	probe = open("/dev/null", O_RDONLY);
+	ck_assert_int_lt(probe, 64);
+	close(probe);
+	free(target);
+}
+END_TEST
+
+START_TEST(test_dotdot_suggestion)
+{
+	char suggestion[NAMES_PATH_MAX];
+
+	ck_assert_int_eq(fs_symlink_check(&roots, FS_ROOT_HOME, "", "n", 1, "dir/sub/../inner.txt",
+					  20, suggestion, sizeof suggestion), ERR_TARGET_DOTDOT);
+	ck_assert_str_eq(suggestion, "dir/inner.txt");
+	ck_assert_int_eq(fs_symlink_check(&roots, FS_ROOT_HOME, "dir/sub", "n", 1,
+					  "../../file.txt", 14, suggestion, sizeof suggestion),
+			 ERR_OK);
+	ck_assert_str_eq(suggestion, "");
+}
+END_TEST
+
+START_TEST(test_delete_bound_to_identity)
+{
+	/* The link shown on a confirm page is replaced by another link of the
+	 * same name: the delete refuses, the new link stays. */
+	struct listing_entry e;
+	struct fs_entry_id id;
+	char aside[FS_ASIDE_NAME_MAX];
+
+	ck_assert_int_eq(fs_entry_get(&roots, FS_ROOT_HOME, "", "to_file", &e), ERR_OK);
+	id = fs_entry_id_of(&e);
+	fs_entry_free(&e);
+	ck_assert_int_eq(unlink(at("home/to_file")), 0);
+	mk_link("dir", "home/to_file");
+	fs_aside_name(aside);
+	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "to_file", 7, &id, aside),
+			 ERR_CHANGED);
+	ck_assert_str_eq(link_text("home/to_file"), "dir");
+	ck_assert_int_eq(fs_entry_get(&roots, FS_ROOT_HOME, "", "to_file", &e), ERR_OK);
+	id = fs_entry_id_of(&e);
+	fs_entry_free(&e);
+	fs_aside_name(aside);
+	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "to_file", 7, &id, aside),
+			 ERR_OK);
+	ck_assert_str_eq(link_text("home/to_file"), "");
+	/* a made-up private directory name is refused */
+	ck_assert_int_eq(fs_link_delete(&roots, FS_ROOT_HOME, "", "rel_dir", 7, NULL, "../x"),
+			 ERR_PATH_INVALID);
+}
+END_TEST
+
+START_TEST(test_delete_finish)
+{
+	/* A worker killed after moving the link into its private directory:
+	 * finishing removes it; anything else found there is put back. */
+	char aside[FS_ASIDE_NAME_MAX];
+	bool removed = true;
+	struct stat st;
+
+	fs_aside_name(aside);
+	ck_assert_int_eq(fs_link_delete_finish(&roots, FS_ROOT_HOME, "", "rel_dir", aside,
+					       &removed), ERR_OK);
+	ck_assert(!removed);
+	mk_dir(tu_fmt("home/%s", aside));
+	chmod(at(tu_fmt("home/%s", aside)), 0700);
+	ck_assert_int_eq(rename(at("home/rel_dir"), at(tu_fmt("home/%s/l", aside))), 0);
+	ck_assert_int_eq(fs_link_delete_finish(&roots, FS_ROOT_HOME, "", "rel_dir", aside,
+					       &removed), ERR_OK);
+	ck_assert(removed);
+	ck_assert_int_ne(lstat(at(tu_fmt("home/%s", aside)), &st), 0);
+	ck_assert_int_eq(lstat(at("home/dir/inner.txt"), &st), 0);
+	fs_aside_name(aside);
+	mk_dir(tu_fmt("home/%s", aside));
+	chmod(at(tu_fmt("home/%s", aside)), 0700);
+	ck_assert_int_eq(rename(at("home/file.txt"), at(tu_fmt("home/%s/l", aside))), 0);
+	ck_assert_int_eq(fs_link_delete_finish(&roots, FS_ROOT_HOME, "", "file.txt", aside,
+					       &removed), ERR_OK);
+	ck_assert(!removed);
+	ck_assert_int_eq(lstat(at("home/file.txt"), &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+}
+END_TEST
+
+START_TEST(test_filter_frees)
+{
+	struct fs_listing l;
+
+	ck_assert_int_eq(fs_list(&roots, FS_ROOT_HOME, "", &l), ERR_OK);
+	ck_assert_int_eq(fs_listing_stat_all(&roots, &l), ERR_OK);
+	fs_listing_filter(&l, "OUT_");
+	ck_assert_int_eq(l.count, 4);
+	for (size_t i = 0; i < l.count; i++)
+		ck_assert_ptr_nonnull(strstr(l.entries[i].name, "out_"));
+	fs_listing_filter(&l, NULL);
+	ck_assert_int_eq(l.count, 4);
+	fs_listing_free(&l); /* leak-checked under the sanitizers */
 }
 END_TEST
 
@@ -612,6 +935,16 @@ static void add_fs_tests(TCase *tc)
 	tcase_add_loop_test(tc, test_delete_refused, 0, N(delete_cases));
 	tcase_add_test(tc, test_entry_get);
 	tcase_add_test(tc, test_swapped_entry_not_deleted);
+	tcase_add_test(tc, test_root_replaced);
+	tcase_add_test(tc, test_home_replaced);
+	tcase_add_test(tc, test_root_forbidden);
+	tcase_add_test(tc, test_mount_point);
+	tcase_add_test(tc, test_resolve_work_bounded);
+	tcase_add_test(tc, test_resolve_holds_few_fds);
+	tcase_add_test(tc, test_dotdot_suggestion);
+	tcase_add_test(tc, test_delete_bound_to_identity);
+	tcase_add_test(tc, test_delete_finish);
+	tcase_add_test(tc, test_filter_frees);
 }
 
 /* The fs suite: every test with openat2 and with the fallback walk. */

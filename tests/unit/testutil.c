@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,6 +107,43 @@ char *tu_fmt(const char *fmt, ...)
 	vsnprintf(b, sizeof bufs[0], fmt, ap);
 	va_end(ap);
 	return b;
+}
+
+/* Write text to a /proc file of this process. */
+static int tu_write_proc(const char *file, const char *text)
+{
+	FILE *f = fopen(file, "w");
+	int rc = f != NULL && fputs(text, f) >= 0 ? 0 : -1;
+
+	if (f != NULL && fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Enter a user namespace where this process's user is root. */
+static int tu_enter_userns(void)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (unshare(CLONE_NEWUSER) != 0 || tu_write_proc("/proc/self/setgroups", "deny") != 0)
+		return -1;
+	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
+	if (tu_write_proc("/proc/self/uid_map", map) != 0)
+		return -1;
+	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+	return tu_write_proc("/proc/self/gid_map", map);
+}
+
+/* Mount a tmpfs at path in a private mount namespace. */
+int tu_private_tmpfs(const char *path)
+{
+	if (geteuid() != 0 && tu_enter_userns() != 0)
+		return -1;
+	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return -1;
+	return mount("tmpfs", path, "tmpfs", 0, "size=1m");
 }
 
 /* Run a suite and print Check's summary line. */

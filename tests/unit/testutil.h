@@ -24,6 +24,12 @@ char *tu_run(const char *command, int *status);
 /* Format into a static rotating buffer (8 buffers of 8 KiB). */
 char *tu_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Mount a small tmpfs at the existing directory path, in a mount
+ * namespace of this process alone (a user namespace too when not root), so
+ * that nothing outside the test sees it and it goes with the process.
+ * Returns 0, or -1 with errno. Call it in a forked test only. */
+int tu_private_tmpfs(const char *path);
+
 /* Run a suite with CK_NORMAL output (which prints the
  * "100%: Checks: N, Failures: 0, Errors: 0" line) and return the exit
  * status for main(). */

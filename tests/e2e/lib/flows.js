@@ -74,7 +74,7 @@ export function mouseFlows({ iface, run, contextOptions = {}, inspect = false })
 			await openCreate(page);
 			await look('create form');
 			await submitCreate(page, scenario.target, names.made);
-			await waitForPage(page, '/files', { root, done: 'created', highlight: names.made });
+			await waitForPage(page, '/files', { root, done: /^[0-9]+$/, highlight: names.made });
 			assert.match(await statusText(page), new RegExp(`“${names.made}” was created`));
 			assert.match(await row(page, names.made).getAttribute('class'), /\bhighlight\b/);
 			assert.equal(diskLink(root, names.made), scenario.target);
