@@ -43,7 +43,7 @@ struct route {
 
 static const struct route routes[] = {
 	{"/", GET_HEAD, false, AUDIT_NONE, login_home},
-	{"/login", GET_HEAD | METHOD_POST, false, AUDIT_LOGIN, login_page},
+	{"/login", GET_HEAD | METHOD_POST, false, AUDIT_LOGIN_FAILED, login_page},
 	{"/logout", METHOD_POST, true, AUDIT_LOGOUT, login_logout},
 	{"/files", GET_HEAD, true, AUDIT_NONE, files_list},
 	{"/link", GET_HEAD, true, AUDIT_NONE, files_link},

@@ -34,7 +34,7 @@ typedef enum {
 /* Resolution steps (a component looked at, or one a directory had to be
  * opened again through) one link may take, and all links of one request. */
 #define FS_STEPS_PER_LINK 8192
-#define FS_STEPS_PER_REQUEST 262144
+#define FS_STEPS_PER_REQUEST 65536
 /* The longest name fs_aside_name makes, with its NUL. */
 #define FS_ASIDE_NAME_MAX 40
 

@@ -21,13 +21,15 @@
 #define STORE_BUSY_TIMEOUT_MS 5000
 #define STORE_RETRIES 10        /* extra attempts after busy_timeout gave up */
 
-/* Per-connection settings, run in order before the migrations. FULL: a
- * commit reaches the disk before it returns, so that the row recorded
- * before a change outlives any crash that could follow it; the journal is
- * cut back to 4 MiB after each checkpoint. */
+/* Per-connection settings, run in order before the migrations. NORMAL: in
+ * WAL mode a commit survives a crash of the process, and one of the
+ * machine once the next checkpoint is done; the row written before a
+ * change is committed with FULL instead (store_audit_begin), so that it
+ * reaches the disk before the change can. The journal is cut back to 4 MiB
+ * after each checkpoint. */
 static const char *const store_setup[] = {
 	"PRAGMA journal_mode = WAL",
-	"PRAGMA synchronous = FULL",
+	"PRAGMA synchronous = NORMAL",
 	"PRAGMA journal_size_limit = 4194304",
 	"PRAGMA foreign_keys = ON",
 };
@@ -117,6 +119,8 @@ static const char *const store_sql[STORE_STMT__MAX] = {
 	[STORE_STMT_COMMIT] = "COMMIT",
 	[STORE_STMT_ROLLBACK] = "ROLLBACK",
 	[STORE_STMT_USER_VERSION] = "PRAGMA user_version",
+	[STORE_STMT_SYNC_FULL] = "PRAGMA synchronous = FULL",
+	[STORE_STMT_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
 	[STORE_STMT_USER_ADD] =
 		"INSERT INTO users (name, pwhash, home, web, ftp, created)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, unixepoch())",

@@ -1,6 +1,6 @@
 /* store: the panel's one SQLite file. Schema migrations by PRAGMA
- * user_version, WAL, synchronous=FULL (a committed row survives a crash of
- * the machine, which the audit rows that come before a change rely on),
+ * user_version, WAL with synchronous=NORMAL, and FULL for the audit row
+ * written before a change (it reaches the disk before the change can),
  * busy_timeout, BEGIN IMMEDIATE for read-then-write, and every statement
  * prepared once from one static table indexed by an enum. Tables: users
  * (with the identity of each root), sessions, audit, login_counters.

@@ -38,12 +38,19 @@ err_t store_audit_add(struct store *s, const struct store_audit *row)
 }
 
 /* Record a change before it is made: never inside a transaction, whose
- * commit would come only after the change. */
+ * commit would come only after the change, and committed to the disk (the
+ * WAL synced) before it returns, whatever the machine does next. */
 err_t store_audit_begin(struct store *s, const struct store_audit *row, int64_t *id)
 {
+	err_t e;
+
 	if (!sqlite3_get_autocommit(s->db))
 		return ERR_DB;
-	return store_audit_insert(s, row, "pending", false, id);
+	e = store_do(s, STORE_STMT_SYNC_FULL, NULL, 0, NULL, NULL, NULL);
+	if (e == ERR_OK)
+		e = store_audit_insert(s, row, "pending", false, id);
+	(void)store_do(s, STORE_STMT_SYNC_NORMAL, NULL, 0, NULL, NULL, NULL);
+	return e;
 }
 
 /* Finish a pending row. */
