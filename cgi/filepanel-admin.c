@@ -413,9 +413,12 @@ static int admin_usermod(const struct admin_opts *o, struct store *s, const char
 		return ADMIN_FAILED;
 	if (h != NULL && *h == '\0')
 		return admin_usage("an account needs a Home: --home cannot be empty");
-	snprintf(u.home, sizeof u.home, "%s", h != NULL ? h : u.home);
-	snprintf(u.web, sizeof u.web, "%s", w != NULL ? w : u.web);
-	snprintf(u.ftp, sizeof u.ftp, "%s", f != NULL ? f : u.ftp);
+	if (h != NULL)
+		snprintf(u.home, sizeof u.home, "%s", h);
+	if (w != NULL)
+		snprintf(u.web, sizeof u.web, "%s", w);
+	if (f != NULL)
+		snprintf(u.ftp, sizeof u.ftp, "%s", f);
 	if (admin_root_ids(&u, ids) != 0)
 		return ADMIN_FAILED;
 	e = store_begin(s);
