@@ -323,9 +323,12 @@ err_t req_location(struct req *r, int *root, char *path, size_t size)
 		char raw[NAMES_PATH_MAX];
 		size_t raw_len;
 
-		e = names_opaque_decode(rel, len, raw, sizeof raw, &raw_len);
+		/* the request's text is checked, then the bytes it names */
+		e = names_check_encoding(rel, len);
 		if (e == ERR_OK)
-			e = names_normalize_rel(raw, raw_len, path, size);
+			e = names_opaque_decode(rel, len, raw, sizeof raw, &raw_len);
+		if (e == ERR_OK)
+			e = names_normalize_rel_bytes(raw, raw_len, path, size);
 		if (e != ERR_OK)
 			return e;
 	}
@@ -344,7 +347,9 @@ const char *req_name_field(struct req *r, const char *field, char *buf, size_t *
 	*len = 0;
 	if (raw == NULL)
 		return NULL;
-	de = names_opaque_decode(raw, raw_len, buf, NAMES_NAME_MAX + 1, len);
+	de = names_check_encoding(raw, raw_len);
+	if (de == ERR_OK)
+		de = names_opaque_decode(raw, raw_len, buf, NAMES_NAME_MAX + 1, len);
 	if (de != ERR_OK) {
 		if (*e == ERR_OK)
 			*e = de == ERR_PATH_TOO_LONG ? ERR_NAME_TOO_LONG : de;

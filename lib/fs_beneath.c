@@ -197,7 +197,7 @@ int fs_open_beneath(int dirfd, const char *rel, int flags, uint64_t mnt_id)
 	return fs_walk(dirfd, path, flags, mnt_id);
 }
 
-/* Whether rel is already in the form names_normalize_rel produces. */
+/* Whether rel is already in the form names_normalize_rel_bytes produces. */
 bool fs_rel_is_normal(const char *rel)
 {
 	char buf[NAMES_PATH_MAX];
@@ -205,7 +205,7 @@ bool fs_rel_is_normal(const char *rel)
 
 	if (len >= sizeof buf)
 		return false;
-	if (names_normalize_rel(rel, len, buf, sizeof buf) != ERR_OK)
+	if (names_normalize_rel_bytes(rel, len, buf, sizeof buf) != ERR_OK)
 		return false;
 	return strcmp(buf, rel) == 0;
 }

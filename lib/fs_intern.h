@@ -34,7 +34,7 @@ int fs_open_beneath(int dirfd, const char *rel, int flags, uint64_t mnt_id);
 /* The mount id of an open fd (its device when the kernel cannot say). */
 uint64_t fs_mount_of(int fd);
 
-/* Whether rel is already in the form names_normalize_rel produces. */
+/* Whether rel is already in the form names_normalize_rel_bytes produces. */
 bool fs_rel_is_normal(const char *rel);
 
 /* Map the errno of a failed open beneath a root to an err_t (EXDEV, which

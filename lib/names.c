@@ -48,7 +48,7 @@ static int names_is_control(unsigned char c)
 }
 
 /* The checks shared by new and existing entry names. */
-static err_t names_check_name_common(const char *name, size_t len, int allow_control)
+static err_t names_check_name_common(const char *name, size_t len, bool existing)
 {
 	size_t i;
 
@@ -62,7 +62,9 @@ static err_t names_check_name_common(const char *name, size_t len, int allow_con
 		return ERR_NAME_DOT;
 	if (memchr(name, '/', len) != NULL)
 		return ERR_NAME_SLASH;
-	for (i = 0; i < len && !allow_control; i++) {
+	if (existing)
+		return ERR_OK; /* a name on disk may hold any byte but NUL and '/' */
+	for (i = 0; i < len; i++) {
 		if (names_is_control((unsigned char)name[i]))
 			return ERR_NAME_CONTROL;
 	}
@@ -72,13 +74,13 @@ static err_t names_check_name_common(const char *name, size_t len, int allow_con
 /* Validate a Link Filename for a new link. */
 err_t names_check_link_name(const char *name, size_t len)
 {
-	return names_check_name_common(name, len, 0);
+	return names_check_name_common(name, len, false);
 }
 
 /* Validate the name of an existing entry. */
 err_t names_check_entry_name(const char *name, size_t len)
 {
-	return names_check_name_common(name, len, 1);
+	return names_check_name_common(name, len, true);
 }
 
 /* Validate a Source Filename. */
@@ -102,8 +104,20 @@ err_t names_check_target(const char *target, size_t len)
 /* Normalise a root-relative path from a request. */
 err_t names_normalize_rel(const char *in, size_t len, char *out, size_t outsize)
 {
+	err_t e = in != NULL ? names_check_encoding(in, len) : ERR_OK;
+
+	if (e != ERR_OK) {
+		if (outsize > 0)
+			out[0] = '\0';
+		return e;
+	}
+	return names_normalize_rel_bytes(in, len, out, outsize);
+}
+
+/* Normalise a root-relative path of any bytes. */
+err_t names_normalize_rel_bytes(const char *in, size_t len, char *out, size_t outsize)
+{
 	size_t i = 0, o = 0;
-	err_t e;
 
 	if (outsize == 0)
 		return ERR_PATH_TOO_LONG;
@@ -114,9 +128,6 @@ err_t names_normalize_rel(const char *in, size_t len, char *out, size_t outsize)
 		return ERR_NUL;
 	if (len >= NAMES_PATH_MAX)
 		return ERR_PATH_TOO_LONG;
-	e = names_check_encoding(in, len);
-	if (e != ERR_OK)
-		return e;
 	while (i < len) {
 		size_t start, clen;
 

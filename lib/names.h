@@ -48,9 +48,10 @@ err_t names_check_link_name(const char *name, size_t len);
  * names_check_link_name lets through. */
 err_t names_check_new_name(const char *name, size_t len);
 
-/* Validate an existing entry's name as given in a request (for delete or
- * show): like names_check_link_name but control characters are allowed,
- * since links planted by other means may carry them. */
+/* Validate an existing entry's name (for delete or show): not empty, not
+ * "." or "..", no '/', no NUL, at most 255 bytes; any other byte is
+ * allowed (control characters, bytes that are not UTF-8), since names
+ * planted by other means may hold them. */
 err_t names_check_entry_name(const char *name, size_t len);
 
 /* Validate a Source Filename (a link target): not empty, no NUL, no control
@@ -115,6 +116,11 @@ err_t names_visible_text(const char *in, size_t len, char *out, size_t size);
  * a component over 255 bytes (ERR_PATH_TOO_LONG). A leading '/' is taken as
  * the root: "/etc/passwd" is root-relative "etc/passwd". */
 err_t names_normalize_rel(const char *in, size_t len, char *out, size_t outsize);
+
+/* names_normalize_rel without the encoding check: for a path of names on
+ * disk, which may hold bytes that are not UTF-8 (the request's own text is
+ * checked before it is decoded, see names_opaque_decode). */
+err_t names_normalize_rel_bytes(const char *in, size_t len, char *out, size_t outsize);
 
 /* Lexically normalise an absolute path in place: collapse "//", drop ".",
  * apply ".." (never above "/"), no trailing '/' except for "/" itself.

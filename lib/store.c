@@ -189,6 +189,8 @@ static const char *const store_sql[STORE_STMT__MAX] = {
 		" RETURNING count",
 	[STORE_STMT_LOGIN_FORGET] =
 		"DELETE FROM login_counters WHERE kind = 0 AND name = ?1 AND addr = ?2",
+	[STORE_STMT_LOGIN_GIVE_BACK] =
+		"UPDATE login_counters SET count = count - 1 WHERE kind = 1 AND addr = ?1 AND count > 0",
 	[STORE_STMT_LOGIN_UNLOCK] =
 		"DELETE FROM login_counters WHERE kind = 0 AND name = ?1 AND (?2 IS NULL OR addr = ?2)",
 	[STORE_STMT_LOGIN_UNLOCK_ADDR] =
@@ -744,6 +746,16 @@ static err_t store_session_read(sqlite3_stmt *st, void *ctx)
 	return store_user_read_at(st, 3, out->user);
 }
 
+/* How often a session in use is marked seen: every STORE_SEEN_EVERY
+ * seconds, or a quarter of the idle timeout when that is shorter, so that
+ * a session in use never expires. */
+static int64_t store_seen_every(int64_t idle)
+{
+	int64_t quarter = idle / 4 > 0 ? idle / 4 : 1;
+
+	return quarter < STORE_SEEN_EVERY ? quarter : STORE_SEEN_EVERY;
+}
+
 /* Find a live session and its account; mark it seen now and then. */
 err_t store_session_load(struct store *s, const unsigned char hash[AUTH_HASH_BYTES],
 			 int64_t now, int64_t idle, int64_t absolute,
@@ -761,7 +773,7 @@ err_t store_session_load(struct store *s, const unsigned char hash[AUTH_HASH_BYT
 	if (err != ERR_OK)
 		return err;
 	session->user_id = user->id;
-	if (now - session->last_seen >= STORE_SEEN_EVERY &&
+	if (now - session->last_seen >= store_seen_every(idle) &&
 	    store_do(s, STORE_STMT_SESSION_SEEN,
 		     STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_BYTES), STORE_INT(now)), NULL, NULL,
 		     NULL) == ERR_OK)

@@ -129,7 +129,8 @@ err_t store_session_create(struct store *s, const unsigned char hash[AUTH_HASH_B
 /* Find a live session (created after now-absolute, last seen after
  * now-idle) and its account, in one statement; the session is marked seen
  * at now when it was last marked STORE_SEEN_EVERY seconds ago or more (a
- * failure to mark it, on a read-only database, is not an error).
+ * quarter of idle when that is less; a failure to mark it, on a read-only
+ * database, is not an error).
  * ERR_NOT_FOUND when there is none. */
 #define STORE_SEEN_EVERY 60
 err_t store_session_load(struct store *s, const unsigned char hash[AUTH_HASH_BYTES],
@@ -184,7 +185,9 @@ struct store_login_counts {
  * 0). *counts gets them after this attempt. */
 err_t store_login_attempt(struct store *s, const char *name, const char *addr, int64_t now,
 			  int64_t window, int64_t addr_limit, struct store_login_counts *counts);
-/* After a successful login: forget that name's count from that address. */
+/* After a successful login: forget that name's count from that address,
+ * and give the address back the attempt (so that many people logging in
+ * from behind one address do not lock it). */
 err_t store_login_succeeded(struct store *s, const char *name, const char *addr);
 /* Forget the counts of name (from every address, or only addr when not
  * NULL, whose own counter goes too). *cleared gets how many went. */

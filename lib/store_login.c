@@ -57,11 +57,31 @@ err_t store_login_attempt(struct store *s, const char *name, const char *addr, i
 	return store_in_transaction(s, store_login_count_both, &a);
 }
 
-/* Forget a name's count from an address after a successful login. */
+/* What store_login_succeeded clears. */
+struct store_login_success {
+	const char *name, *addr;
+};
+
+/* Forget the name's counter and give the address its attempt back, inside
+ * the transaction. */
+static err_t store_login_forget(struct store *s, void *ctx)
+{
+	const struct store_login_success *l = ctx;
+	err_t err = store_do(s, STORE_STMT_LOGIN_FORGET,
+			     STORE_ARGS(STORE_TEXT(l->name), STORE_TEXT(l->addr)), NULL, NULL, NULL);
+
+	if (err == ERR_OK)
+		err = store_do(s, STORE_STMT_LOGIN_GIVE_BACK, STORE_ARGS(STORE_TEXT(l->addr)), NULL,
+			       NULL, NULL);
+	return err;
+}
+
+/* After a successful login. */
 err_t store_login_succeeded(struct store *s, const char *name, const char *addr)
 {
-	return store_do(s, STORE_STMT_LOGIN_FORGET, STORE_ARGS(STORE_TEXT(name), STORE_TEXT(addr)),
-			NULL, NULL, NULL);
+	struct store_login_success l = {name, addr};
+
+	return store_in_transaction(s, store_login_forget, &l);
 }
 
 /* What store_login_unlock clears. */

@@ -85,6 +85,18 @@ START_TEST(test_entry_name_allows_control)
 	ck_assert_int_eq(names_check_entry_name(L("..")), ERR_NAME_DOT);
 	ck_assert_int_eq(names_check_entry_name(L("a\0")), ERR_NUL);
 	ck_assert_int_eq(names_check_entry_name("", 0), ERR_NAME_EMPTY);
+	/* names on disk may hold bytes that are not UTF-8 */
+	ck_assert_int_eq(names_check_entry_name(L("a\xff")), ERR_OK);
+	ck_assert_int_eq(names_check_entry_name(L("\xc0\xae")), ERR_OK);
+	ck_assert_int_eq(names_check_entry_name(L("\xed\xa0\x80")), ERR_OK);
+	ck_assert_int_eq(names_check_link_name(L("a\xff")), ERR_ENCODING);
+	{
+		char out[16];
+
+		ck_assert_int_eq(names_normalize_rel(L("d\xff/x"), out, sizeof out), ERR_ENCODING);
+		ck_assert_int_eq(names_normalize_rel_bytes(L("d\xff//x/"), out, sizeof out), ERR_OK);
+		ck_assert_str_eq(out, "d\xff/x");
+	}
 }
 END_TEST
 

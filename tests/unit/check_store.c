@@ -919,9 +919,9 @@ END_TEST
 START_TEST(test_session_seen_idle)
 {
 	ck_assert_int_eq(new_session(add_user("alice"), 1, 1, 1000), ERR_OK);
-	ck_assert_int_eq(load(1, 1, 1000 + STORE_SEEN_EVERY - 1, 100, 1000, NULL, NULL), ERR_OK);
+	ck_assert_int_eq(load(1, 1, 1000 + STORE_SEEN_EVERY - 1, 400, 1000, NULL, NULL), ERR_OK);
 	ck_assert_int_eq(stored_last_seen(1, 1), 1000);
-	ck_assert_int_eq(load(1, 1, 1100, 100, 1000, NULL, NULL), ERR_NOT_FOUND);
+	ck_assert_int_eq(load(1, 1, 1400, 400, 1000, NULL, NULL), ERR_NOT_FOUND);
 	ck_assert_int_eq(stored_last_seen(1, 1), 1000);
 }
 END_TEST
@@ -935,7 +935,10 @@ struct expiry_case {
 
 static const struct expiry_case expiry_cases[] = {
 	{"at once", 1000, 100, 1000, ERR_OK, 1000},
-	{"within the mark's granularity", 1030, 100, 1000, ERR_OK, 1000},
+	{"within the mark's granularity (idle 100: a quarter)", 1024, 100, 1000, ERR_OK, 1000},
+	{"a quarter of idle later, marked", 1025, 100, 1000, ERR_OK, 1025},
+	{"within the minute of a long idle", 1059, 1800, 28800, ERR_OK, 1000},
+	{"a minute later, marked", 1060, 1800, 28800, ERR_OK, 1060},
 	{"idle not reached", 1099, 100, 1000, ERR_OK, 1099},
 	{"idle reached", 1100, 100, 1000, ERR_NOT_FOUND, 1000},
 	{"idle passed", 5000, 100, 1000, ERR_NOT_FOUND, 1000},
@@ -968,12 +971,12 @@ END_TEST
 START_TEST(test_session_sliding)
 {
 	ck_assert_int_eq(new_session(add_user("alice"), 1, 1, 1000), ERR_OK);
-	/* every 50 s: every other load moves the mark, never more than 100 s
-	 * apart, within the idle limit of 200 */
+	/* every 50 s: each load moves the mark (a quarter of idle, 50 s, has
+	 * passed each time), within the idle limit of 200 */
 	for (int64_t t = 1050; t < 1500; t += 50)
 		ck_assert_msg(load(1, 1, t, 200, 500, NULL, NULL) == ERR_OK, "load at %lld",
 			      (long long)t);
-	ck_assert_int_eq(stored_last_seen(1, 1), 1400);
+	ck_assert_int_eq(stored_last_seen(1, 1), 1450);
 	ck_assert_int_eq(load(1, 1, 1500, 200, 500, NULL, NULL), ERR_NOT_FOUND);
 }
 END_TEST
@@ -2044,14 +2047,18 @@ START_TEST(test_login_succeeded)
 {
 	login_setup();
 	ck_assert_int_eq(store_login_succeeded(st, "alice", "A"), ERR_OK);
-	attempt("alice from A, forgotten", "alice", "A", 1001, 1, 5);
+	/* the address gets the successful attempt back: 4 - 1 + 1 */
+	attempt("alice from A, forgotten", "alice", "A", 1001, 1, 4);
 	attempt("alice from B, kept", "alice", "B", 1001, 3, 3);
-	attempt("bob from A, kept", "bob", "A", 1001, 2, 6);
+	attempt("bob from A, kept", "bob", "A", 1001, 2, 5);
 	attempt("carol from C, kept", "carol", "C", 1001, 2, 2);
-	/* nothing to forget is fine */
+	/* nothing to forget is fine, but an address's count never goes below 0 */
 	ck_assert_int_eq(store_login_succeeded(st, "dave", "A"), ERR_OK);
 	ck_assert_int_eq(store_login_succeeded(st, SQLISH, "' OR 1=1 --"), ERR_OK);
-	attempt("bob from A, still kept", "bob", "A", 1002, 3, 7);
+	attempt("bob from A, still kept", "bob", "A", 1002, 3, 5);
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(store_login_succeeded(st, "carol", "C"), ERR_OK);
+	attempt("carol from C, at the floor", "carol", "C", 1002, 1, 1);
 }
 END_TEST
 
