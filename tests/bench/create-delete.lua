@@ -1,10 +1,12 @@
 -- create-delete.lua: a wrk script for script/bench. Each connection makes
--- a link with POST /create, then removes it with POST /delete, again and
--- again; one create and one delete make one round trip. Run it with one
--- connection (-c1 -t1): the requests must follow one another. Arguments (after
--- "--"): the session token, the CSRF token, the directory (Home-relative)
--- the links go in. Every answer but 303 counts as an error; done() prints
--- "round_trips N errors N seconds S".
+-- a link with POST /create, asks for its Delete page (GET /delete, which
+-- shows the link's identity in a hidden field "id"), then removes it with
+-- POST /delete and that id, again and again; the three make one round
+-- trip. Run it with one connection (-c1 -t1): the requests must follow
+-- one another. Arguments (after "--"): the session token, the CSRF token,
+-- the directory (Home-relative) the links go in. Every answer but the
+-- expected one (303, 200 with an id, 303) counts as an error; done()
+-- prints "round_trips N errors N seconds S".
 
 local threads = {}
 
@@ -13,46 +15,58 @@ function setup(thread)
 	table.insert(threads, thread)
 end
 
--- Percent-encode a string for an urlencoded body.
+-- Percent-encode a string for an urlencoded body or a query.
 local function encode(s)
 	return (s:gsub("[^%w%-%._~]", function(c)
 		return string.format("%%%02X", string.byte(c))
 	end))
 end
 
--- Read the arguments and prepare the two requests.
+-- Read the arguments and prepare the requests (the delete's is made
+-- afresh with each id).
 function init(args)
-	local cookie = "fp_session=" .. args[1]
-	local fields = "csrf=" .. encode(args[2]) .. "&root=home&path=" .. encode(args[3])
-		.. "&name=bench-link"
-	local headers = {
-		["Cookie"] = cookie,
+	local dir = encode(args[3])
+	headers = {
+		["Cookie"] = "fp_session=" .. args[1],
 		["Content-Type"] = "application/x-www-form-urlencoded",
 	}
+	fields = "csrf=" .. encode(args[2]) .. "&root=home&path=" .. dir .. "&name=bench-link"
 	create = wrk.format("POST", "/create", headers,
 		fields .. "&target=" .. encode("../shared/target.txt"))
-	delete = wrk.format("POST", "/delete", headers, fields)
+	confirm = wrk.format("GET", "/delete?root=home&path=" .. dir .. "&name=bench-link",
+		{["Cookie"] = headers["Cookie"]})
+	id = ""
 	answers = 0
 	errors = 0
 	deletes = 0
 end
 
--- Alternate by the answers received (wrk may call request() once ahead
--- of time): create, delete, create, delete...
+-- Go round by the answers received (wrk may call request() once ahead
+-- of time): create, confirm, delete, create...
 function request()
-	if answers % 2 == 0 then
+	local step = answers % 3
+	if step == 0 then
 		return create
+	elseif step == 1 then
+		return confirm
 	end
-	return delete
+	return wrk.format("POST", "/delete", headers, fields .. "&id=" .. encode(id))
 end
 
--- Count the answers: a 303 is success; every second one ends a delete.
+-- Count the answers: create and delete answer 303, the confirm page 200
+-- with the link's id; every third answer ends a round trip.
 function response(status, headers, body)
-	if status ~= 303 then
+	local step = answers % 3
+	if step == 1 then
+		id = body and body:match('<input type="hidden" name="id" value="([^"]*)"') or ""
+		if status ~= 200 or id == "" then
+			errors = errors + 1
+		end
+	elseif status ~= 303 then
 		errors = errors + 1
 	end
 	answers = answers + 1
-	if answers % 2 == 0 then
+	if answers % 3 == 0 then
 		deletes = deletes + 1
 	end
 end

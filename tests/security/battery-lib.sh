@@ -346,13 +346,8 @@ sec_utf8_at() {
 # carry before percent-encoding.
 sec_opaque() {
 	local LC_ALL=C s=$1 i n lead tail k odd out=""
-	SEC_BYTES=()
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v 'SEC_BYTES[i]' '%d' "'${s:i:1}"
-	done
-	n=${#SEC_BYTES[@]}
-	for ((lead = 0; lead < n && SEC_BYTES[lead] == 32; lead++)); do :; done
-	for ((tail = n; tail > lead && SEC_BYTES[tail - 1] == 32; tail--)); do :; done
+	sec_bytes_of "$s"
+	n=${#SEC_BYTES[@]} lead=$SEC_LEAD tail=$SEC_TAIL
 	for ((i = 0; i < n; i += SEC_SEQ_LEN)); do
 		sec_utf8_at "$i"
 		odd=0
@@ -373,19 +368,27 @@ sec_opaque() {
 	printf '%s' "$out"
 }
 
+# Split s into its bytes (SEC_BYTES, numbers), and find where its leading
+# spaces end (SEC_LEAD) and its trailing ones begin (SEC_TAIL).
+sec_bytes_of() {
+	local LC_ALL=C s=$1 i n
+	SEC_BYTES=()
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v 'SEC_BYTES[i]' '%d' "'${s:i:1}"
+	done
+	n=${#SEC_BYTES[@]}
+	for ((SEC_LEAD = 0; SEC_LEAD < n && SEC_BYTES[SEC_LEAD] == 32; SEC_LEAD++)); do :; done
+	for ((SEC_TAIL = n; SEC_TAIL > SEC_LEAD && SEC_BYTES[SEC_TAIL - 1] == 32; SEC_TAIL--)); do :; done
+}
+
 # Print how the panel shows a name in HTML text (the x-name modifier of
 # lib/page.cc): escaped, and every odd character as
 # <span class="odd">U+XXXX</span>, a byte that is not UTF-8 as
 # <span class="odd">\xHH</span>.
 sec_shown() {
 	local LC_ALL=C s=$1 i n lead tail out="" ch
-	SEC_BYTES=()
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v 'SEC_BYTES[i]' '%d' "'${s:i:1}"
-	done
-	n=${#SEC_BYTES[@]}
-	for ((lead = 0; lead < n && SEC_BYTES[lead] == 32; lead++)); do :; done
-	for ((tail = n; tail > lead && SEC_BYTES[tail - 1] == 32; tail--)); do :; done
+	sec_bytes_of "$s"
+	n=${#SEC_BYTES[@]} lead=$SEC_LEAD tail=$SEC_TAIL
 	for ((i = 0; i < n; i += SEC_SEQ_LEN)); do
 		sec_utf8_at "$i"
 		if ((SEC_SEQ_LEN == 0)); then
@@ -408,13 +411,8 @@ sec_shown() {
 # \t, a backslash as \\.
 sec_visible() {
 	local LC_ALL=C s=$1 i n lead tail out="" ch
-	SEC_BYTES=()
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v 'SEC_BYTES[i]' '%d' "'${s:i:1}"
-	done
-	n=${#SEC_BYTES[@]}
-	for ((lead = 0; lead < n && SEC_BYTES[lead] == 32; lead++)); do :; done
-	for ((tail = n; tail > lead && SEC_BYTES[tail - 1] == 32; tail--)); do :; done
+	sec_bytes_of "$s"
+	n=${#SEC_BYTES[@]} lead=$SEC_LEAD tail=$SEC_TAIL
 	for ((i = 0; i < n; i += SEC_SEQ_LEN)); do
 		sec_utf8_at "$i"
 		case ${SEC_BYTES[i]} in
