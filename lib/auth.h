@@ -52,4 +52,8 @@ bool auth_csrf_check(const unsigned char secret[AUTH_TOKEN_BYTES], const char *t
 /* Compare two byte strings in time independent of their content. */
 bool auth_equal(const void *a, const void *b, size_t len);
 
+/* How many password hashes this process has computed (hashing, verifying,
+ * the dummy): lets a test prove that a password was refused unhashed. */
+unsigned long auth_hash_count(void);
+
 #endif
