@@ -163,9 +163,10 @@ static err_t app_store_ready(struct app *a)
 	return e;
 }
 
-/* Serve one request from its environment and streams. */
-static void app_serve(struct app *a, char **env, FCGX_Stream *in_fcgi, FCGX_Stream *out_fcgi,
-		      FILE *in_file, FILE *out_file)
+/* Serve one request from its environment and streams; returns whether the
+ * database could be used (ERR_DB_IN_ROOT stops the process). */
+static err_t app_serve(struct app *a, char **env, FCGX_Stream *in_fcgi, FCGX_Stream *out_fcgi,
+		       FILE *in_file, FILE *out_file)
 {
 	struct req r;
 	err_t ready = app_store_ready(a);
@@ -180,6 +181,7 @@ static void app_serve(struct app *a, char **env, FCGX_Stream *in_fcgi, FCGX_Stre
 	req_end(&r);
 	if (a->store != NULL)
 		upkeep_maybe(&a->cfg, a->store, r.now, false);
+	return ready;
 }
 
 /* A setting from the environment, or a default. */
@@ -350,10 +352,11 @@ int main(void)
 		return 1;
 	}
 	while (FCGX_Accept_r(&request) >= 0) {
-		if (app_store_ready(&a) == ERR_DB_IN_ROOT)
-			break;
-		app_serve(&a, request.envp, request.in, request.out, NULL, NULL);
+		err_t ready = app_serve(&a, request.envp, request.in, request.out, NULL, NULL);
+
 		FCGX_Finish_r(&request);
+		if (ready == ERR_DB_IN_ROOT)
+			break;
 	}
 	store_close(a.store);
 	return 0;

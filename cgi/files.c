@@ -13,6 +13,8 @@
 #include "names.h"
 #include "view.h"
 
+/* An entry's identity on a confirm page: inode, ctime seconds, nanoseconds. */
+#define FILES_ENTRY_ID_FORMAT "%llu.%lld.%ld"
 #define FILES_PER_PAGE 1000
 #define FILES_PER_PAGE_MAX 100000
 /* Pages of more rows are streamed into the response as they expand, never
@@ -68,16 +70,6 @@ static const char *files_type_class(listing_type t)
 	return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
-/* Encode a name or path for a URL or form field (names_opaque_encode);
- * "" when it does not fit, which cannot happen for buffers of
- * NAMES_OPAQUE_SIZE of what they hold. */
-static const char *files_opaque(const char *s, char *out, size_t size)
-{
-	if (names_opaque_encode(s, strlen(s), out, size) != ERR_OK)
-		out[0] = '\0';
-	return out;
-}
-
 /* What a link's target shows, worked out once for a dictionary or a row. */
 struct files_target {
 	const char *target;        /* the link's text */
@@ -106,11 +98,11 @@ static void files_target_make(const struct listing_entry *e, struct files_target
 	t->dest_label = fs_root_label((fs_root_id)e->dest_root);
 	if (e->dest_type == LISTING_TYPE_DIR ||
 	    names_rel_split(e->dest_rel, parent, sizeof parent, &last) != ERR_OK) {
-		files_opaque(e->dest_rel, t->dest_path, sizeof t->dest_path);
+		view_opaque(e->dest_rel, t->dest_path, sizeof t->dest_path);
 		t->dest_highlight[0] = '\0';
 	} else {
-		files_opaque(parent, t->dest_path, sizeof t->dest_path);
-		files_opaque(last, t->dest_highlight, sizeof t->dest_highlight);
+		view_opaque(parent, t->dest_path, sizeof t->dest_path);
+		view_opaque(last, t->dest_highlight, sizeof t->dest_highlight);
 	}
 }
 
@@ -168,7 +160,7 @@ static void files_add_crumb(struct page_dict *d, const char *label, size_t len,
 	page_show(crumb, "CRUMB_LINK");
 	page_set_n(crumb, "CRUMB_LABEL", label, len);
 	snprintf(raw, sizeof raw, "%.*s", (int)prefix_len, prefix);
-	page_set(crumb, "CRUMB_PATH", files_opaque(raw, enc, sizeof enc));
+	page_set(crumb, "CRUMB_PATH", view_opaque(raw, enc, sizeof enc));
 }
 
 /* Fill the Current Directory: the root's real path, then each component of
@@ -185,7 +177,7 @@ void files_fill_location(struct page_dict *d, const struct req *r, int root, con
 	for (const char *q = path; *q != '\0'; q++)
 		depth += *q == '/';
 	page_set_global(d, "CUR_ROOT", fs_root_name((fs_root_id)root));
-	page_set_global(d, "CUR_PATH", files_opaque(path, enc, sizeof enc));
+	page_set_global(d, "CUR_PATH", view_opaque(path, enc, sizeof enc));
 	snprintf(full, sizeof full, "%s%s%s", abs, *path ? "/" : "", path);
 	page_set_global(d, "CUR_DIR", full);
 	d = page_add_include(d, "LOCATION", "shared/location.tpl");
@@ -213,12 +205,12 @@ void files_fill_location(struct page_dict *d, const struct req *r, int root, con
 struct files_rows {
 	const struct fs_listing *l;
 	size_t first;             /* the index of the first row shown */
-	const char *path;         /* the directory listed */
 	const char *highlight;    /* a name to mark, or NULL */
 	bool legacy;              /* the Legacy interface: no Action column */
-	char rel[NAMES_PATH_MAX];
-	char rel_enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
+	/* the directory listed, opaque-encoded once for every row's links */
+	char path_enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
 	char name_enc[NAMES_OPAQUE_SIZE(NAMES_NAME_MAX)];
+	char rel_enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX) + NAMES_OPAQUE_SIZE(NAMES_NAME_MAX)];
 	char size[32], perms[11], date[32];
 	struct files_target target;
 };
@@ -241,12 +233,14 @@ static void files_row_fill(void *ctx, size_t i, struct page_row *row)
 	const struct listing_entry *e = &rows->l->entries[rows->first + i];
 
 	page_row_set(row, "NAME", e->name, e->name_len);
-	page_row_set_str(row, "NAME_OPAQUE", files_opaque(e->name, rows->name_enc,
-							  sizeof rows->name_enc));
+	view_opaque(e->name, rows->name_enc, sizeof rows->name_enc);
+	page_row_set_str(row, "NAME_OPAQUE", rows->name_enc);
 	page_row_set_str(row, "TYPE", files_type_class(e->type));
-	if (names_rel_child(rows->path, e->name, rows->rel, sizeof rows->rel) == ERR_OK)
-		page_row_set_str(row, "ENTRY_PATH",
-				 files_opaque(rows->rel, rows->rel_enc, sizeof rows->rel_enc));
+	/* the encoding works byte by byte: the entry's path is the directory's
+	 * encoding, '/', and the name's */
+	snprintf(rows->rel_enc, sizeof rows->rel_enc, "%s%s%s", rows->path_enc,
+		 rows->path_enc[0] != '\0' ? "/" : "", rows->name_enc);
+	page_row_set_str(row, "ENTRY_PATH", rows->rel_enc);
 	if (rows->highlight != NULL && strcmp(rows->highlight, e->name) == 0)
 		page_row_show(row, "HIGHLIGHT");
 	page_row_show(row, files_name_section(e->type, rows->legacy));
@@ -289,16 +283,11 @@ static void files_fill_sort(struct page_dict *d, listing_sort_key key, bool desc
 	}
 }
 
-/* What files_done_row found. */
-struct files_done {
-	struct page_dict *d;
-	bool shown;
-};
-
-/* store_audit_get callback: show the message of a change that was done. */
+/* store_audit_get callback: show in the page's dictionary ctx the message
+ * of a change that was done. */
 static void files_done_row(const struct store_audit *row, void *ctx)
 {
-	struct files_done *done = ctx;
+	struct page_dict *d = ctx;
 	audit_action a = audit_action_parse(row->action);
 	const char *name = row->path != NULL ? strrchr(row->path, '/') : NULL;
 	struct page_dict *m;
@@ -306,13 +295,12 @@ static void files_done_row(const struct store_audit *row, void *ctx)
 	if (row->outcome == NULL || strcmp(row->outcome, "done") != 0 || row->path == NULL)
 		return;
 	if (a == AUDIT_LINK_CREATE)
-		m = page_add_section(done->d, "DONE_CREATED");
+		m = page_add_section(d, "DONE_CREATED");
 	else if (a == AUDIT_LINK_DELETE)
-		m = page_add_section(done->d, "DONE_DELETED");
+		m = page_add_section(d, "DONE_DELETED");
 	else
 		return;
 	page_set(m, "DONE_NAME", name != NULL ? name + 1 : row->path);
-	done->shown = true;
 }
 
 /* The message shown after a change: the redirect names the change's audit
@@ -322,7 +310,6 @@ static void files_fill_done(struct page_dict *d, struct req *r)
 {
 	err_t e = ERR_OK;
 	const char *done = req_field(r, "done", NULL, &e);
-	struct files_done found = {d, false};
 	char *end = NULL;
 	long long id;
 
@@ -330,7 +317,7 @@ static void files_fill_done(struct page_dict *d, struct req *r)
 		return;
 	id = strtoll(done, &end, 10);
 	if (*end == '\0')
-		store_audit_get(r->store, id, r->user.name, files_done_row, &found);
+		store_audit_get(r->store, id, r->user.name, files_done_row, d);
 }
 
 /* How a listing is shown: sort, order, filter and page, from the query. */
@@ -565,7 +552,7 @@ static err_t files_rows_expand(struct req *r, struct files_rows *rows, size_t co
 	page_set_global(d, "BASE_URL", r->cfg->base_url);
 	page_set_global(d, "STATIC_URL", r->cfg->static_url);
 	page_set_global(d, "CUR_ROOT", fs_root_name((fs_root_id)rows->l->root));
-	page_set_global(d, "CUR_PATH", rows->path);
+	page_set_global(d, "CUR_PATH", rows->path_enc);
 	page_add_lazy_section(d, "ROW", count, files_row_fill, rows);
 	out_init_body(&o, f);
 	e = page_expand("shared/rows.tpl", d, &o);
@@ -663,7 +650,6 @@ static void files_show(struct req *r, struct page_dict *d, int dirfd,
 	struct fs_listing l = {.dirfd = -1};
 	struct files_rows rows = {
 		.l = &l,
-		.path = path,
 		.highlight = v->highlight,
 		.legacy = strcmp(r->user.interface, "legacy") == 0,
 	};
@@ -671,6 +657,7 @@ static void files_show(struct req *r, struct page_dict *d, int dirfd,
 	struct files_rendered rendered = {0};
 	err_t e = ERR_OK;
 
+	view_opaque(path, rows.path_enc, sizeof rows.path_enc);
 	if (files_from_cache(r, root, path, dirfd, keyed ? key : NULL, &rendered))
 		close(dirfd);
 	else
@@ -716,13 +703,11 @@ void files_list(struct req *r)
 	page_set_global(d, "PER_PAGE", v.per_page_text);
 	files_fill_done(d, r);
 	if (*path != '\0') {
-		char parent[NAMES_PATH_MAX];
+		char parent[NAMES_PATH_MAX], enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
 		const char *last;
 
-		char enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
-
 		names_rel_split(path, parent, sizeof parent, &last);
-		page_set(page_add_section(d, "UP"), "UP_PATH", files_opaque(parent, enc, sizeof enc));
+		page_set(page_add_section(d, "UP"), "UP_PATH", view_opaque(parent, enc, sizeof enc));
 	}
 	if (e == ERR_DENIED) {
 		files_denied(r, d, root);
@@ -754,10 +739,30 @@ void files_fill_entry_name(struct page_dict *d, const struct listing_entry *e)
 	struct fs_entry_id ident = fs_entry_id_of(e);
 
 	page_set_n(d, "NAME", e->name, e->name_len);
-	page_set(d, "NAME_OPAQUE", files_opaque(e->name, enc, sizeof enc));
-	snprintf(id, sizeof id, "%llu.%lld.%ld", (unsigned long long)ident.ino,
+	page_set(d, "NAME_OPAQUE", view_opaque(e->name, enc, sizeof enc));
+	snprintf(id, sizeof id, FILES_ENTRY_ID_FORMAT, (unsigned long long)ident.ino,
 		 (long long)ident.ctime_sec, ident.ctime_nsec);
 	page_set(d, "ENTRY_ID", id);
+}
+
+/* Read the identity a confirm page sent back (its field "id"). */
+err_t files_entry_id_read(struct req *r, struct fs_entry_id *id)
+{
+	err_t e = ERR_OK;
+	const char *text = req_field(r, "id", NULL, &e);
+	unsigned long long ino;
+	long long sec;
+	long nsec;
+	int used = 0;
+
+	if (e != ERR_OK)
+		return e;
+	if (text == NULL ||
+	    sscanf(text, FILES_ENTRY_ID_FORMAT "%n", &ino, &sec, &nsec, &used) != 3 ||
+	    text[used] != '\0')
+		return ERR_HTTP_MALFORMED;
+	*id = (struct fs_entry_id){(uint64_t)ino, (int64_t)sec, nsec};
+	return ERR_OK;
 }
 
 /* Read the location and name of one entry and stat it. */

@@ -29,6 +29,10 @@ err_t files_location_check(struct req *r, int root, const char *path);
 /* Fill d with an entry's NAME, NAME_OPAQUE and ENTRY_ID. */
 void files_fill_entry_name(struct page_dict *d, const struct listing_entry *e);
 
+/* Read the identity a confirm page sent back (ENTRY_ID, in the field "id");
+ * ERR_HTTP_MALFORMED when it is missing or not one. */
+err_t files_entry_id_read(struct req *r, struct fs_entry_id *id);
+
 /* Read the "root", "path" and "name" fields and stat that entry without
  * following it; free e with fs_entry_free on success. */
 err_t files_entry(struct req *r, int *root, char *path, size_t size, struct listing_entry *e);

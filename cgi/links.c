@@ -1,7 +1,6 @@
 /* links: Create Link, Delete, and the interface switch. */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,25 +164,6 @@ static void links_delete_confirm(struct req *r)
 	view_finish(r, 200, "Delete");
 }
 
-/* Read the identity a confirm page sent ("INO.SECONDS.NANOSECONDS"). */
-static err_t links_entry_id(struct req *r, struct fs_entry_id *id)
-{
-	err_t e = ERR_OK;
-	const char *text = req_field(r, "id", NULL, &e);
-	unsigned long long ino;
-	long long sec;
-	long nsec;
-	int used = 0;
-
-	if (e != ERR_OK)
-		return e;
-	if (text == NULL || sscanf(text, "%llu.%lld.%ld%n", &ino, &sec, &nsec, &used) != 3 ||
-	    text[used] != '\0')
-		return ERR_HTTP_MALFORMED;
-	*id = (struct fs_entry_id){(uint64_t)ino, (int64_t)sec, nsec};
-	return ERR_OK;
-}
-
 /* What a delete is about. */
 struct links_delete_job {
 	int root;
@@ -219,7 +199,7 @@ static err_t links_delete_check(struct req *r, struct links_delete_job *j, char 
 	else if (now.target != NULL)
 		snprintf(target, size, "%s", now.target);
 	fs_entry_free(&now);
-	return e == ERR_OK ? links_entry_id(r, &j->expect) : e;
+	return e == ERR_OK ? files_entry_id_read(r, &j->expect) : e;
 }
 
 /* Delete the link between its audit rows. */

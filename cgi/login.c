@@ -59,13 +59,11 @@ static const char *login_name_key(const char *name)
  * go on, ERR_THROTTLED when this name from this address, or this address,
  * has tried too often lately, or the database's error (no attempt is let
  * through uncounted). */
-static err_t login_count_attempt(struct req *r, const char *name)
+static err_t login_count_attempt(struct req *r, const char *name, const char *addr)
 {
-	char addr[80];
 	struct store_login_counts counts;
 	err_t e;
 
-	http_addr_key(r->remote_addr, addr, sizeof addr);
 	e = store_login_attempt(r->store, login_name_key(name), addr, r->now, LOGIN_WINDOW,
 				LOGIN_MAX_PER_ADDR, &counts);
 	if (e != ERR_OK)
@@ -132,7 +130,8 @@ static void login_submit(struct req *r)
 		login_form(r, 400, next, err_sentence(e != ERR_OK ? e : ERR_HTTP_MALFORMED));
 		return;
 	}
-	e = login_count_attempt(r, name);
+	http_addr_key(r->remote_addr, addr, sizeof addr);
+	e = login_count_attempt(r, name, addr);
 	if (e == ERR_OK && !login_check(r, name, pw, pw_len, &u))
 		e = ERR_AUTH_FAILED;
 	if (e == ERR_OK)
@@ -144,7 +143,6 @@ static void login_submit(struct req *r)
 		login_form(r, err_http_status(e), next, err_sentence(e));
 		return;
 	}
-	http_addr_key(r->remote_addr, addr, sizeof addr);
 	store_login_succeeded(r->store, u.name, addr);
 	view_redirect(r, login_next_ok(next) ? next : "/files?root=home");
 }

@@ -68,7 +68,7 @@ static err_t req_parse_route(struct req *r)
 err_t req_begin(struct req *r, const struct config *cfg, struct store *store, char **env,
 		FCGX_Stream *in_fcgi, FILE *in_file)
 {
-	const char *qs, *cookie;
+	const char *qs;
 	err_t e;
 
 	memset(r, 0, sizeof *r);
@@ -89,11 +89,6 @@ err_t req_begin(struct req *r, const struct config *cfg, struct store *store, ch
 	e = http_parse_query(qs, strlen(qs), &r->query);
 	if (e != ERR_OK)
 		return e;
-	cookie = req_env(r, "HTTP_COOKIE");
-	/* a malformed cookie header is ignored rather than refused: the
-	 * browser may hold cookies of other applications on this host */
-	if (http_parse_cookies(cookie, strlen(cookie), &r->cookies) != ERR_OK)
-		memset(&r->cookies, 0, sizeof r->cookies);
 	return ERR_OK;
 }
 
@@ -305,6 +300,17 @@ const char *req_field(struct req *r, const char *name, size_t *len, err_t *e)
 	return v;
 }
 
+/* Decode a field that carries bytes opaque-encoded: the request's own text
+ * is checked (no overlong or otherwise invalid UTF-8), then its "~XX"
+ * undone once into out. */
+static err_t req_decode_opaque(const char *in, size_t len, char *out, size_t size,
+			       size_t *out_len)
+{
+	err_t e = names_check_encoding(in, len);
+
+	return e == ERR_OK ? names_opaque_decode(in, len, out, size, out_len) : e;
+}
+
 /* Read and validate the location fields. */
 err_t req_location(struct req *r, int *root, char *path, size_t size)
 {
@@ -323,10 +329,7 @@ err_t req_location(struct req *r, int *root, char *path, size_t size)
 		char raw[NAMES_PATH_MAX];
 		size_t raw_len;
 
-		/* the request's text is checked, then the bytes it names */
-		e = names_check_encoding(rel, len);
-		if (e == ERR_OK)
-			e = names_opaque_decode(rel, len, raw, sizeof raw, &raw_len);
+		e = req_decode_opaque(rel, len, raw, sizeof raw, &raw_len);
 		if (e == ERR_OK)
 			e = names_normalize_rel_bytes(raw, raw_len, path, size);
 		if (e != ERR_OK)
@@ -347,9 +350,7 @@ const char *req_name_field(struct req *r, const char *field, char *buf, size_t *
 	*len = 0;
 	if (raw == NULL)
 		return NULL;
-	de = names_check_encoding(raw, raw_len);
-	if (de == ERR_OK)
-		de = names_opaque_decode(raw, raw_len, buf, NAMES_NAME_MAX + 1, len);
+	de = req_decode_opaque(raw, raw_len, buf, NAMES_NAME_MAX + 1, len);
 	if (de != ERR_OK) {
 		if (*e == ERR_OK)
 			*e = de == ERR_PATH_TOO_LONG ? ERR_NAME_TOO_LONG : de;
@@ -363,7 +364,6 @@ void req_end(struct req *r)
 {
 	http_fields_free(&r->query);
 	http_fields_free(&r->body);
-	http_fields_free(&r->cookies);
 	fs_roots_close(&r->roots);
 	page_dict_free(r->layout);
 	r->layout = r->content = NULL;

@@ -56,7 +56,6 @@ struct req {
 	int64_t now;
 	struct http_fields query;
 	struct http_fields body;
-	struct http_fields cookies;
 	/* the session, when logged_in */
 	bool logged_in;
 	unsigned char token_hash[AUTH_HASH_BYTES];
@@ -76,8 +75,8 @@ struct req {
 /* An environment variable of the request ("" when absent). */
 const char *req_env(const struct req *r, const char *name);
 
-/* Prepare r for one request: parse the method, the route, the query
- * string and the cookies. ERR_OK or the error to answer with. */
+/* Prepare r for one request: parse the method, the route and the query
+ * string. ERR_OK or the error to answer with. */
 err_t req_begin(struct req *r, const struct config *cfg, struct store *store, char **env,
 		FCGX_Stream *in_fcgi, FILE *in_file);
 

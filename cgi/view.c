@@ -30,8 +30,7 @@ static void view_logged_in(struct req *r, struct page_dict *d, const char *skin)
 	page_set_global(d, "USER_NAME", r->user.name);
 	page_set_global(d, "CSRF", r->csrf);
 	page_set_global(d, "ROOT", fs_root_name((fs_root_id)r->view_root));
-	page_set_global(d, "PATH", names_opaque_encode(r->view_path, strlen(r->view_path), path,
-						       sizeof path) == ERR_OK ? path : "");
+	page_set_global(d, "PATH", view_opaque(r->view_path, path, sizeof path));
 	page_set_global(d, "SWITCH_TO", is_new ? "legacy" : "new");
 	page_set_global(d, "SWITCH_LABEL", is_new ? "Legacy Interface" : "New Interface");
 	if (req_open_roots(r) != ERR_OK)
@@ -173,22 +172,27 @@ char *view_url(char *out, size_t size, const char *path, ...)
 	return out;
 }
 
+/* Encode a name or path for a URL or a form field. */
+const char *view_opaque(const char *s, char *out, size_t size)
+{
+	if (names_opaque_encode(s, strlen(s), out, size) != ERR_OK)
+		out[0] = '\0';
+	return out;
+}
+
 /* A listing URL. */
 char *view_files_url(char *out, size_t size, int root, const char *path, const char *highlight,
 		     int64_t done)
 {
-	char path_enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)] = "";
-	char name_enc[NAMES_OPAQUE_SIZE(NAMES_NAME_MAX)] = "";
+	char path_enc[NAMES_OPAQUE_SIZE(NAMES_PATH_MAX)];
+	char name_enc[NAMES_OPAQUE_SIZE(NAMES_NAME_MAX)];
 	char done_text[24] = "";
 
-	if (path != NULL && names_opaque_encode(path, strlen(path), path_enc, sizeof path_enc) !=
-				    ERR_OK)
-		path_enc[0] = '\0';
-	if (highlight != NULL && names_opaque_encode(highlight, strlen(highlight), name_enc,
-						     sizeof name_enc) != ERR_OK)
-		name_enc[0] = '\0';
 	if (done > 0)
 		snprintf(done_text, sizeof done_text, "%lld", (long long)done);
 	return view_url(out, size, "/files", "root", fs_root_name((fs_root_id)root), "path",
-			path_enc, "highlight", name_enc, "done", done_text, NULL);
+			view_opaque(path != NULL ? path : "", path_enc, sizeof path_enc),
+			"highlight",
+			view_opaque(highlight != NULL ? highlight : "", name_enc, sizeof name_enc),
+			"done", done_text, NULL);
 }

@@ -38,6 +38,11 @@ void view_session_cookie(struct req *r, const char *value);
  * Returns out, or "/" when it does not fit. */
 char *view_url(char *out, size_t size, const char *path, ...);
 
+/* Encode a name or path for a URL or a form field (names_opaque_encode)
+ * into out and return it; "" when it does not fit, which cannot happen for
+ * a buffer of NAMES_OPAQUE_SIZE of what it holds. */
+const char *view_opaque(const char *s, char *out, size_t size);
+
 /* A listing URL for (root, path), optionally highlighting a name (NULL for
  * none) and with the message of the change whose audit row is done (0 for
  * none); path and name are opaque-encoded here. */

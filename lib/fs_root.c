@@ -60,23 +60,22 @@ void fs_roots_close(struct fs_roots *roots)
 	fs_roots_init(roots);
 }
 
-/* Open the directory at a canonical absolute path from "/", following no
- * link on the way (every root may be on its own mount, so mounts are
- * crossed here). -1 with errno on failure. */
-static int fs_open_abs_dir(const char *abs)
+/* Open the directory at a canonical absolute path from top (an fd of "/"),
+ * following no link on the way (every root may be on its own mount, so
+ * mounts are crossed here). -1 with errno on failure. */
+static int fs_open_abs_dir(int top, const char *abs)
 {
-	int top, fd;
-
 	if (abs[0] != '/' || !fs_rel_is_normal(abs + 1)) {
 		errno = EINVAL;
 		return -1;
 	}
-	top = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (top < 0)
-		return -1;
-	fd = fs_open_beneath(top, abs + 1, O_PATH | O_DIRECTORY, 0);
-	close(top);
-	return fd;
+	return fs_open_beneath(top, abs + 1, O_PATH | O_DIRECTORY, 0);
+}
+
+/* An fd of "/", to open absolute paths beneath; -1 with errno. */
+static int fs_open_top(void)
+{
+	return open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* The identity of an open fd. */
@@ -93,9 +92,11 @@ static err_t fs_ident_of_fd(int fd, struct fs_ident *id)
 /* The identity of the directory at an absolute path, following no link. */
 err_t fs_ident_of_path(const char *abs, struct fs_ident *id)
 {
-	int fd = fs_open_abs_dir(abs);
+	int top = fs_open_top(), fd = top >= 0 ? fs_open_abs_dir(top, abs) : -1;
 	err_t e;
 
+	if (top >= 0)
+		close(top);
 	if (fd < 0)
 		return ERR_ROOT_NOT_DIR;
 	e = fs_ident_of_fd(fd, id);
@@ -115,7 +116,7 @@ static bool fs_is_forbidden(const struct fs_forbidden *f, const struct fs_ident 
 
 /* Open one configured root: OPEN when it is the directory configured, else
  * GONE (its path is kept for the page that says so). */
-static err_t fs_root_open_one(struct fs_root *r, const struct fs_root_spec *spec,
+static err_t fs_root_open_one(int top, struct fs_root *r, const struct fs_root_spec *spec,
 			      const struct fs_forbidden *forbidden)
 {
 	struct fs_ident id;
@@ -125,7 +126,7 @@ static err_t fs_root_open_one(struct fs_root *r, const struct fs_root_spec *spec
 	if (r->abs == NULL)
 		return ERR_NOMEM;
 	r->state = FS_ROOT_GONE;
-	fd = fs_open_abs_dir(spec->path);
+	fd = top >= 0 ? fs_open_abs_dir(top, spec->path) : -1;
 	if (fd < 0)
 		return ERR_OK;
 	if (fs_ident_of_fd(fd, &id) != ERR_OK || fs_is_forbidden(forbidden, &id) ||
@@ -144,16 +145,19 @@ static err_t fs_root_open_one(struct fs_root *r, const struct fs_root_spec *spec
 err_t fs_roots_open_spec(struct fs_roots *roots, const struct fs_root_spec spec[FS_ROOT__MAX],
 			 const struct fs_forbidden *forbidden)
 {
+	int top = fs_open_top();
+	err_t e = ERR_OK;
+
 	fs_roots_init(roots);
-	for (int i = 0; i < FS_ROOT__MAX; i++) {
-		if (spec[i].path == NULL || spec[i].path[0] == '\0')
-			continue;
-		if (fs_root_open_one(&roots->root[i], &spec[i], forbidden) != ERR_OK) {
-			fs_roots_close(roots);
-			return ERR_NOMEM;
-		}
+	for (int i = 0; e == ERR_OK && i < FS_ROOT__MAX; i++) {
+		if (spec[i].path != NULL && spec[i].path[0] != '\0')
+			e = fs_root_open_one(top, &roots->root[i], &spec[i], forbidden);
 	}
-	return ERR_OK;
+	if (top >= 0)
+		close(top);
+	if (e != ERR_OK)
+		fs_roots_close(roots);
+	return e;
 }
 
 /* Open roots at these paths, taking the identity each has now. */
